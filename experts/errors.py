@@ -1,0 +1,23 @@
+"""Errors of the skill library."""
+
+from __future__ import annotations
+
+
+class ExpertError(Exception):
+    """Root of every error raised by :mod:`experts`."""
+
+
+class DuplicateExpertError(ExpertError, ValueError):
+    """An expert with this name is already registered."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"an expert named {name!r} is already registered")
+
+
+class UnknownExpertError(ExpertError, KeyError):
+    """No expert of this name is registered."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        super().__init__(f"unknown expert {name!r}; registered: {', '.join(sorted(known))}")

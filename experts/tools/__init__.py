@@ -1,0 +1,14 @@
+"""Exact tool experts built on the calculation engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from experts.base import Expert
+from experts.tools.equations import EquationExpert
+from experts.tools.properties import PropertiesExpert
+from experts.tools.units import UnitsExpert
+
+TOOL_EXPERTS: list[Callable[[], Expert]] = [PropertiesExpert, EquationExpert, UnitsExpert]
+
+__all__ = ["TOOL_EXPERTS", "EquationExpert", "PropertiesExpert", "UnitsExpert"]

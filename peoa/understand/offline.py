@@ -1,0 +1,377 @@
+"""Offline understanding: text -> structured problem, with no LLM.
+
+Quantities are extracted with their units and context; each is assigned to an engine variable by
+dimension, symbol, cue words and stream/position roles; among the assignments ranked by that score,
+the first under which the structural solver can reach every target is kept (planning by structural
+analysis). Fluid-property problems bind their slots to properties of a CoolProp state.
+
+>>> p = understand(Problem(text="Water (ρ = 998 kg/m³, μ = 0.001 Pa·s) flows at 2 m/s in a pipe "
+...     "of 5 cm diameter.\\nReport your answers as:\\nRe = ___"))
+>>> p.domain, p.bindings["Re"], sorted(p.givens)
+('equations', 'Re', ['D', 'V', 'mu', 'rho'])
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable
+
+from peoa.models import Given, Problem, ReportSlot
+from peoa.understand.quantities import ExtractedQuantity, extract_quantities
+from peoa.understand.slots import property_key, slot_key
+from solvers.equations import EQUATIONS, VARIABLES_BY_NAME, Variable, solve_structural
+from solvers.equations.structural import applicable
+from solvers.errors import SolverError
+from solvers.properties import FLUID_ALIASES
+from solvers.units import parse_unit
+
+_DIFFERENCE_VARS = {"LMTD", "dT1", "dT2"}
+_ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "inlet": ("enter", "inlet", "initial", "supply", "supplied", "upstream", "from", "incoming",
+              "feed", " in at", "section 1", "point 1"),
+    "outlet": ("leave", "leaving", "exit", "outlet", "final", "discharg", "downstream", " to ",
+               "outgoing", "section 2", "point 2", "heated to", "cooled to", "raised to"),
+    "hot": ("hot", "cooled", "steam", "flue", "exhaust", "heating medium", "inner", "inside"),
+    "cold": ("cold", "coolant", "cooling water", "heated", "warmed", "outer", "outside"),
+    "1": ("first", "stream 1", "stream a", "one stream", "point 1", "section 1", "state 1"),
+    "2": ("second", "stream 2", "stream b", "other stream", "another", "point 2", "section 2",
+          "state 2", "raised to", "increased to"),
+    "3": ("mixed", "mixture", "combined", "resulting", "leaves the mix"),
+}
+_CONFLICTS = {("inlet", "outlet"), ("hot", "cold"), ("1", "2"), ("1", "3"), ("2", "3")}
+_ROLE_GROUPS = {"inlet": "position", "outlet": "position", "hot": "stream", "cold": "stream",
+                "1": "index", "2": "index", "3": "index"}
+_AFTER_STOP = re.compile(r",|;|\band\b|\busing\b|\bwhile\b|\bwith\b|\bby\b|\bwhich\b|"
+                         r"\bthat\b|\bwhere\b")
+# knowns that words imply
+_IMPLIED: tuple[tuple[str, dict[str, float]], ...] = (
+    (r"\bhorizontal\b", {"z1": 0.0, "z2": 0.0}),
+    (r"\bsame (?:elevation|height|level)\b", {"z1": 0.0, "z2": 0.0}),
+)
+_MAX_ASSIGNMENTS = 300
+
+
+def detect_fluid(text: str) -> str | None:
+    """The working fluid named in ``text`` (CoolProp name), if any.
+
+    >>> detect_fluid("Refrigerant-134a enters..."), detect_fluid("superheated steam at 3 MPa")
+    ('R134a', 'Water')
+    """
+    low = text.lower().replace("refrigerant-", "r-").replace("refrigerant ", "r-")
+    best: tuple[int, str] | None = None
+    for alias, name in FLUID_ALIASES.items():
+        m = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", low)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z(])|\n+", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _roles(ctx: str) -> set[str]:
+    low = f" {ctx.lower()} "
+    return {r for r, words in _ROLE_WORDS.items() if any(w in low for w in words)}
+
+
+def _contexts(text: str, qs: list[ExtractedQuantity]) -> list[tuple[str, set[str]]]:
+    """Local context and roles of each quantity; roles carry over within a sentence until a
+    new role of the same group (position, stream, index) is named."""
+    out: list[tuple[str, set[str]]] = []
+    spans = _sentences(text)
+    prev_end = 0
+    carried: dict[str, str] = {}
+    current_sentence = -1
+    for i, q in enumerate(qs):
+        sent = next(k for k, (a, b) in enumerate(spans) if a <= q.start <= b)
+        if sent != current_sentence:
+            carried, current_sentence = {}, sent
+            prev_end = spans[sent][0]
+        nxt = qs[i + 1].start if i + 1 < len(qs) else len(text)
+        after = text[q.end : min(nxt, q.end + 30, spans[sent][1])]
+        stop = _AFTER_STOP.search(after)
+        near_after = after[: stop.start()] if stop else after
+        before = re.split(r"[:;]", text[max(prev_end, q.start - 60) : q.start])[-1]
+        ctx = before + " # " + near_after
+        roles = _roles(before[-25:] + " " + near_after[:25])
+        groups = {_ROLE_GROUPS[r] for r in roles}
+        for r in roles:
+            carried[_ROLE_GROUPS[r]] = r
+        roles |= {r for g, r in carried.items() if g not in groups}
+        out.append((ctx, roles))
+        prev_end = q.end
+    return out
+
+
+def _score(var: Variable, q: ExtractedQuantity, ctx: str, roles: set[str], ordinal: int
+           ) -> float | None:
+    """How well quantity ``q`` fits variable ``var``; None when the dimensions differ."""
+    if q.dimensionality != var.dimensionality:
+        return None
+    if var.dimensionality == parse_unit("K").dimensionality and (
+        q.is_delta != (var.name in _DIFFERENCE_VARS)
+    ):
+        return None
+    score = 0.0
+    low = ctx.lower()
+    if q.symbol and slot_key(q.symbol) in {slot_key(a) for a in var.aliases}:
+        score += 6.0
+    for cue in var.cues:
+        if cue in low:
+            score += 2.0 if " " in cue else 1.0
+    for r in var.roles:
+        if r in roles:
+            score += 2.0
+        elif any((r, o) in _CONFLICTS or (o, r) in _CONFLICTS for o in roles):
+            score -= 3.0
+    if var.roles and not roles:
+        score -= 0.5
+    # numbered streams with no other cue: the k-th number of a dimension is stream k
+    index = {"1": 0, "2": 1, "3": 2}
+    for r in var.roles & set(index):
+        if index[r] == ordinal:
+            score += 1.0
+    return score
+
+
+def _ranked_assignments(
+    options: list[list[tuple[float, str | None]]],
+) -> Iterable[tuple[float, list[str | None]]]:
+    """Injective assignments of quantities to variables, best total score first."""
+    if not options:
+        yield 0.0, []
+        return
+    start = tuple(0 for _ in options)
+
+    def total(idx: tuple[int, ...]) -> float:
+        return sum(options[i][j][0] for i, j in enumerate(idx))
+
+    heap = [(-total(start), start)]
+    seen = {start}
+    count = 0
+    while heap and count < _MAX_ASSIGNMENTS * 20:
+        neg, idx = heapq.heappop(heap)
+        count += 1
+        names = [options[i][j][1] for i, j in enumerate(idx)]
+        assigned = [n for n in names if n is not None]
+        if len(assigned) == len(set(assigned)):
+            yield -neg, names
+        for i in range(len(idx)):
+            if idx[i] + 1 < len(options[i]):
+                nxt = idx[:i] + (idx[i] + 1,) + idx[i + 1 :]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    heapq.heappush(heap, (-total(nxt), nxt))
+
+
+def _bind_slot(slot: ReportSlot, variables: list[Variable], question: str) -> str | None:
+    """The engine variable a report slot names: by alias, then by words, checked by unit."""
+    key = slot_key(slot.name)
+    dim = None
+    if slot.unit:
+        try:
+            dim = parse_unit(slot.unit).dimensionality
+        except SolverError:
+            dim = None
+    fits = [v for v in variables if dim is None or v.dimensionality == dim]
+    by_alias = [v for v in fits if key in {slot_key(a) for a in (*v.aliases, v.name)}]
+    if by_alias:
+        return by_alias[0].name
+    words = set(re.findall(r"[a-z]+", slot.name.lower().replace("_", " ")))
+    best, best_score = None, 0.0
+    for v in fits:
+        desc = set(re.findall(r"[a-z]+", v.description.lower()))
+        s = len(words & desc) + 0.5 * sum(1 for c in v.cues if c in question.lower())
+        if s > best_score:
+            best, best_score = v, s
+    return best.name if best else None
+
+
+_QUESTION = re.compile(r"(?i)\b(find|determine|calculate|compute|estimate|what|how much|how "
+                       r"many|evaluate|obtain|identify|predict)\b")
+
+
+def _question_text(text: str) -> str:
+    parts = [text[a:b] for a, b in _sentences(text)]
+    asked = [p for p in parts if _QUESTION.search(p)]
+    return " ".join(asked) if asked else (parts[-1] if parts else text)
+
+
+def _targets_from_question(question: str, candidates: list[Variable]) -> list[ReportSlot]:
+    """Slots inferred from the question when the problem gives no report block."""
+    low = question.lower()
+    scored = []
+    for v in candidates:
+        desc = v.description.lower()
+        phrase_hits = [c for c in v.cues if len(c) > 3 and c in low]
+        if desc.split(" (")[0] in low:
+            phrase_hits.append(desc)
+        if phrase_hits:
+            scored.append((max(len(h) for h in phrase_hits), v))
+    if not scored:
+        return []
+    scored.sort(key=lambda t: -t[0])
+    return [ReportSlot(name=scored[0][1].name, unit="")]
+
+
+_PROPERTY_QUESTION = {
+    "enthalpy": "h", "entropy": "s", "specific volume": "v", "internal energy": "u",
+    "density": "rho", "quality": "x", "phase": "phase", "saturation temperature": "T_sat",
+    "saturation pressure": "P_sat", "temperature": "T",
+}
+
+
+def _property_givens(qs: list[ExtractedQuantity], text: str) -> dict[str, Given]:
+    givens: dict[str, Given] = {}
+    dims = {k: parse_unit(u).dimensionality for k, u in (
+        ("T", "K"), ("P", "Pa"), ("h", "J/kg"), ("s", "J/(kg*K)"), ("v", "m**3/kg"),
+        ("rho", "kg/m**3"), ("x", "dimensionless"))}
+    for q in qs:
+        d = q.dimensionality
+        ctx = (q.before[-40:] + " " + q.after[:10]).lower()
+        sym = slot_key(q.symbol) if q.symbol else ""
+        key = None
+        if d == dims["T"] and not q.is_delta:
+            key = "T"
+        elif d == dims["P"]:
+            key = "P"
+        elif d == dims["h"]:
+            key = "u" if sym == "u" or "internal energy" in ctx else "h"
+        elif d == dims["s"]:
+            key = "s"
+        elif d == dims["v"]:
+            key = "v"
+        elif d == dims["rho"]:
+            key = "rho"
+        elif d == dims["x"] and (sym == "x" or "quality" in ctx or "dryness" in ctx):
+            key = "x"
+        if key and key not in givens:
+            si = {"T": "K", "P": "Pa", "h": "J/kg", "u": "J/kg", "s": "J/(kg*K)",
+                  "v": "m**3/kg", "rho": "kg/m**3", "x": "dimensionless"}[key]
+            givens[key] = Given(name=key, value=float(q.q.to(si).magnitude), unit=si,
+                                source="text", text=text[q.start : q.end])
+    low = text.lower()
+    if "x" not in givens and len({"T", "P"} & set(givens)) == 1 and len(givens) == 1:
+        if re.search(r"saturated (liquid|water)(?! vapou?r)", low):
+            givens["x"] = Given(name="x", value=0.0, unit="dimensionless", source="inferred",
+                                text="saturated liquid")
+        elif re.search(r"saturated (vapou?r|steam|water vapou?r)|dry saturated", low):
+            givens["x"] = Given(name="x", value=1.0, unit="dimensionless", source="inferred",
+                                text="saturated vapour")
+    return givens
+
+
+def understand(problem: Problem) -> Problem:
+    """Fill givens, fluid, report slots and their bindings from the problem text (no LLM).
+
+    A problem that already has givens and bindings is returned unchanged.
+    """
+    if problem.bindings and problem.domain:
+        return problem
+    text = problem.statement
+    fluid = problem.fluid or detect_fluid(text)
+    slots = list(problem.report_slots)
+    qs = extract_quantities(text) if text else []
+
+    # fluid-property problems
+    if fluid and not problem.givens:
+        if not slots:
+            q_low = _question_text(text).lower()
+            keys = []
+            for phrase, key in _PROPERTY_QUESTION.items():
+                if phrase in q_low and key not in keys and not any(
+                    phrase in other and phrase != other for other in _PROPERTY_QUESTION
+                    if other in q_low
+                ):
+                    keys.append(key)
+            slots = [ReportSlot(name=k) for k in keys]
+        keys = {s.name: property_key(s.name) for s in slots}
+        if slots and all(keys.values()):
+            givens = _property_givens(qs, text)
+            if givens:
+                return problem.model_copy(update={
+                    "fluid": fluid, "givens": givens, "report_slots": slots, "domain": "properties",
+                    "bindings": {s: k for s, k in keys.items() if k},
+                })
+
+    # closed-form relations
+    eqs = applicable(EQUATIONS, text)
+    variables = [VARIABLES_BY_NAME[n] for n in dict.fromkeys(v for e in eqs for v in e.variables)]
+    question = _question_text(text)
+    if not slots:
+        slots = _targets_from_question(question, variables)
+    bindings: dict[str, str] = {}
+    for s in slots:
+        b = _bind_slot(s, variables, question)
+        if b:
+            bindings[s.name] = b
+    givens: dict[str, Given] = dict(problem.givens)
+    if not problem.givens and qs:
+        contexts = _contexts(text, qs)
+        options: list[list[tuple[float, str | None]]] = []
+        seen_dims: list[object] = []
+        for q, (ctx, roles) in zip(qs, contexts, strict=True):
+            ordinal = sum(1 for d in seen_dims if d == q.dimensionality)
+            seen_dims.append(q.dimensionality)
+            opts: list[tuple[float, str | None]] = []
+            for v in variables:
+                sc = _score(v, q, ctx, roles, ordinal)
+                if sc is not None:
+                    opts.append((sc, v.name))
+            opts.sort(key=lambda t: -t[0])
+            opts.append((-2.0, None))  # the number may be irrelevant
+            options.append(opts)
+        targets = [bindings[s.name] for s in slots if s.name in bindings]
+        implied = {k: v for pat, kv in _IMPLIED if re.search(pat, text, re.I)
+                   for k, v in kv.items() if k in VARIABLES_BY_NAME}
+        chosen: list[str | None] | None = None
+        for _, names in _ranked_assignments(options):
+            if chosen is None:
+                chosen = names  # best-scored, kept if nothing solves
+            knowns = dict(implied)
+            knowns.update({n: float(q.q.to(VARIABLES_BY_NAME[n].unit).magnitude)
+                           for n, q in zip(names, qs, strict=True) if n is not None})
+            if any(t in knowns for t in targets):
+                continue
+            try:
+                solve_structural(knowns, targets, eqs)
+            except (SolverError, ValueError, ZeroDivisionError, OverflowError):
+                continue
+            chosen = names
+            break
+        for i, (q, name) in enumerate(zip(qs, chosen or [None] * len(qs), strict=True)):
+            src = text[q.start : q.end]
+            if name is None:
+                givens[f"q{i + 1}"] = Given(name=f"q{i + 1}", value=float(q.q.magnitude),
+                                            unit=str(q.q.units), source="text", text=src)
+                continue
+            unit = VARIABLES_BY_NAME[name].unit
+            givens[name] = Given(name=name, value=float(q.q.to(unit).magnitude), unit=unit,
+                                 source="text", text=src)
+        for k, v in implied.items():
+            if k not in givens and any(k in e.variables for e in eqs):
+                givens[k] = Given(name=k, value=v, unit=VARIABLES_BY_NAME[k].unit,
+                                  source="inferred", text="implied by the wording")
+    # slots nothing computes but a given answers (unit conversions)
+    for s in slots:
+        if s.name in bindings and bindings[s.name] not in givens:
+            continue
+        if s.name in bindings:
+            continue
+        if s.unit:
+            dim = parse_unit(s.unit).dimensionality
+            same = [k for k, g in givens.items() if g.q.dimensionality == dim]
+            if len(same) == 1:
+                bindings[s.name] = same[0]
+    return problem.model_copy(update={
+        "fluid": fluid, "givens": givens, "report_slots": slots, "domain": "equations",
+        "bindings": bindings,
+    })

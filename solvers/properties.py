@@ -1,0 +1,178 @@
+"""Fluid states through CoolProp.
+
+``State(fluid, **two independent properties)`` resolves the rest. Inputs and outputs are SI
+(T [K], P [Pa], h [J/kg], s [J/(kg K)], u [J/kg], v [m³/kg], rho [kg/m³], x [-]).
+
+>>> st = State("Water", T=573.15, P=5.0e6)
+>>> round(st.h / 1e3, 1), st.phase
+(2925.7, 'superheated_vapor')
+>>> round(State("Water", P=1.0e5, x=1.0).T - 273.15, 2)
+99.61
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import CoolProp.CoolProp as CP
+
+from solvers.errors import PropertyError
+
+# CoolProp names for the properties we resolve
+_KEYS = {
+    "T": "T", "P": "P", "h": "Hmass", "s": "Smass", "u": "Umass", "rho": "Dmass", "x": "Q",
+}
+OUTPUTS = ("T", "P", "h", "s", "u", "v", "rho", "x", "cp", "cv", "mu", "k", "Pr", "Z")
+
+FLUID_ALIASES = {
+    "water": "Water", "steam": "Water", "water vapor": "Water", "water vapour": "Water",
+    "h2o": "Water", "r134a": "R134a", "r-134a": "R134a", "r 134a": "R134a", "air": "Air",
+    "nitrogen": "Nitrogen", "n2": "Nitrogen", "oxygen": "Oxygen", "o2": "Oxygen",
+    "methane": "Methane", "ch4": "Methane", "carbon dioxide": "CarbonDioxide",
+    "co2": "CarbonDioxide", "ammonia": "Ammonia", "nh3": "Ammonia", "r-22": "R22", "r22": "R22",
+    "r-410a": "R410A", "r410a": "R410A", "propane": "Propane", "hydrogen": "Hydrogen",
+    "helium": "Helium", "argon": "Argon",
+}
+
+
+def canonical_fluid(name: str) -> str:
+    """CoolProp's name for a fluid as users write it (steam, R-134a, CO2...).
+
+    >>> canonical_fluid("steam"), canonical_fluid("R-134a")
+    ('Water', 'R134a')
+    """
+    key = name.strip().lower()
+    if key in FLUID_ALIASES:
+        return FLUID_ALIASES[key]
+    try:
+        CP.get_fluid_param_string(name, "CAS")
+    except ValueError as e:
+        raise PropertyError(f"fluid={name!r}", "unknown fluid") from e
+    return name
+
+
+@lru_cache(maxsize=32)
+def _abstract_state(fluid: str) -> Any:
+    return CP.AbstractState("HEOS", fluid)
+
+
+class State:
+    """A thermodynamic state of a pure fluid fixed by two independent properties [SI].
+
+    Parameters
+    ----------
+    fluid : str  Fluid name (CoolProp name or a common synonym)
+    **props : two of T [K], P [Pa], h [J/kg], s [J/(kg K)], u [J/kg], v [m³/kg], rho [kg/m³], x [-]
+    """
+
+    __slots__ = ("_values", "fluid", "inputs")
+
+    def __init__(self, fluid: str, **props: float) -> None:
+        self.fluid = canonical_fluid(fluid)
+        if "v" in props:
+            v = props.pop("v")
+            if v <= 0:
+                raise PropertyError(self._describe({"v": v}), "specific volume must be > 0")
+            props["rho"] = 1.0 / v
+        if len(props) != 2:
+            raise PropertyError(self._describe(props), "exactly two independent properties needed")
+        unknown = [k for k in props if k not in _KEYS]
+        if unknown:
+            raise PropertyError(self._describe(props), f"unknown properties {unknown}")
+        self.inputs = dict(props)
+        self._values = self._resolve(props)
+
+    def _describe(self, props: dict[str, float]) -> str:
+        inner = ", ".join(f"{k}={v:g}" for k, v in props.items())
+        return f"{self.fluid}({inner})"
+
+    def _resolve(self, props: dict[str, float]) -> dict[str, float]:
+        (k1, v1), (k2, v2) = props.items()
+        if "x" in props and not 0.0 <= props["x"] <= 1.0:
+            raise PropertyError(self._describe(props), "quality x must lie in [0, 1]")
+        st = _abstract_state(self.fluid)
+        try:
+            pair, a, b = CP.generate_update_pair(
+                CP.get_parameter_index(_KEYS[k1]), v1, CP.get_parameter_index(_KEYS[k2]), v2
+            )
+            st.update(pair, a, b)
+        except ValueError as e:
+            tmin, tmax = st.Tmin(), st.Tmax()
+            pmax = st.pmax()
+            raise PropertyError(
+                self._describe(props),
+                f"outside the model's range (T {tmin:.1f}-{tmax:.1f} K, P up to {pmax:.4g} Pa) "
+                f"or not independent: {e}",
+            ) from e
+        out: dict[str, float] = {
+            "T": st.T(), "P": st.p(), "h": st.hmass(), "s": st.smass(), "u": st.umass(),
+            "rho": st.rhomass(),
+        }
+        out["v"] = 1.0 / out["rho"]
+        q = st.Q()
+        out["x"] = q if 0.0 <= q <= 1.0 else float("nan")
+        for name, fn in (("cp", st.cpmass), ("cv", st.cvmass), ("mu", st.viscosity),
+                         ("k", st.conductivity), ("Pr", st.Prandtl), ("Z", st.compressibility_factor)):
+            try:
+                out[name] = float(fn())
+            except ValueError:  # transport properties are undefined inside the dome
+                out[name] = float("nan")
+        out["_phase"] = float(st.phase())
+        out["_Tcrit"], out["_Pcrit"] = st.T_critical(), st.p_critical()
+        return out
+
+    def __getattr__(self, name: str) -> float:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str) -> float:
+        """Property ``name`` [SI]."""
+        if name not in self._values or name.startswith("_"):
+            raise PropertyError(f"{self!r}", f"unknown property {name!r}")
+        return self._values[name]
+
+    @property
+    def phase(self) -> str:
+        """Phase name: subcooled_liquid, saturated_liquid, two_phase, saturated_vapor,
+        superheated_vapor or supercritical."""
+        x = self._values["x"]
+        T, P = self._values["T"], self._values["P"]
+        if T >= self._values["_Tcrit"] and P >= self._values["_Pcrit"]:
+            return "supercritical"
+        if x == x:  # not NaN: on or inside the dome
+            if x <= 1e-9:
+                return "saturated_liquid"
+            if x >= 1 - 1e-9:
+                return "saturated_vapor"
+            return "two_phase"
+        if P >= self._values["_Pcrit"]:
+            return "subcooled_liquid" if T < self._values["_Tcrit"] else "supercritical"
+        tsat = saturation(self.fluid, P=P)["T"]
+        return "subcooled_liquid" if T < tsat else "superheated_vapor"
+
+    def __repr__(self) -> str:
+        return f"State({self._describe(self.inputs)})"
+
+
+def saturation(fluid: str, *, T: float | None = None, P: float | None = None) -> dict[str, float]:
+    """Saturation properties at T [K] or P [Pa]: T, P and h_f, h_g, s_f, s_g, v_f, v_g, u_f,
+    u_g, rho_f, rho_g [SI].
+
+    >>> round(saturation("Water", P=1.0e6)["T"] - 273.15, 2)
+    179.88
+    """
+    if (T is None) == (P is None):
+        raise PropertyError(f"{fluid}(T={T}, P={P})", "give exactly one of T or P")
+    kw = {"T": T} if T is not None else {"P": P}
+    liq = State(fluid, x=0.0, **kw)  # type: ignore[arg-type]
+    vap = State(fluid, x=1.0, **kw)  # type: ignore[arg-type]
+    out = {"T": liq.T, "P": liq.P}
+    for p in ("h", "s", "v", "u", "rho"):
+        out[f"{p}_f"] = liq.get(p)
+        out[f"{p}_g"] = vap.get(p)
+    out["h_fg"] = out["h_g"] - out["h_f"]
+    out["s_fg"] = out["s_g"] - out["s_f"]
+    return out
