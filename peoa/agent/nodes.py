@@ -175,6 +175,9 @@ def _describe(statement: str, todo: list[str]) -> str:
     return f"{head[:300]} | find: {', '.join(todo)}"
 
 
+_DIFFERENCES = {"LMTD", "dT1", "dT2"}
+
+
 def _in_slot_unit(claim: Claim, unit: str, binding: str) -> SlotValue:
     """The claim converted to the unit the slot asks for (its own unit when none is asked)."""
     if isinstance(claim.value, str):
@@ -183,7 +186,10 @@ def _in_slot_unit(claim: Claim, unit: str, binding: str) -> SlotValue:
         raise SolverError(f"non-finite value {claim.value}")
     q = claim.q
     if unit:
-        return SlotValue(value=float(to_unit(q, unit).magnitude), unit=unit)
+        target = unit
+        if binding in _DIFFERENCES and unit.strip() in {"°C", "degC", "°F", "degF"}:
+            target = "delta_degF" if "F" in unit else "delta_degC"  # a difference, not a reading
+        return SlotValue(value=float(to_unit(q, target).magnitude), unit=unit)
     if q.dimensionless:
         return SlotValue(value=float(q.to("dimensionless").magnitude), unit="")
     var = VARIABLES_BY_NAME.get(binding)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import time
 from collections.abc import Iterable
 
 from peoa.models import Given, Problem, ReportSlot
@@ -50,6 +51,8 @@ _IMPLIED: tuple[tuple[str, dict[str, float]], ...] = (
     (r"\bsame (?:elevation|height|level)\b", {"z1": 0.0, "z2": 0.0}),
 )
 _MAX_ASSIGNMENTS = 300
+_MAX_SOLVE_ATTEMPTS = 60  # structural solves tried per problem
+_SEARCH_BUDGET_S = 1.5
 
 
 def detect_fluid(text: str) -> str | None:
@@ -61,7 +64,7 @@ def detect_fluid(text: str) -> str | None:
     low = text.lower().replace("refrigerant-", "r-").replace("refrigerant ", "r-")
     best: tuple[int, str] | None = None
     for alias, name in FLUID_ALIASES.items():
-        m = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", low)
+        m = re.search(rf"(?<!\w){re.escape(alias)}(?![\w-])", low)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), name)
     return best[1] if best else None
@@ -101,7 +104,9 @@ def _contexts(text: str, qs: list[ExtractedQuantity]) -> list[tuple[str, set[str
         near_after = after[: stop.start()] if stop else after
         before = re.split(r"[:;]", text[max(prev_end, q.start - 60) : q.start])[-1]
         ctx = before + " # " + near_after
-        roles = _roles(before[-25:] + " " + near_after[:25])
+        # "from 150 to 90": the words that introduce the next number say nothing of this one
+        tail = re.sub(r"^\s*(?:to|from|and|or)\b.*$", "", near_after[:25], flags=re.S)
+        roles = _roles(before[-40:] + " " + tail)
         groups = {_ROLE_GROUPS[r] for r in roles}
         for r in roles:
             carried[_ROLE_GROUPS[r]] = r
@@ -306,6 +311,7 @@ def understand(problem: Problem) -> Problem:
     eqs = applicable(EQUATIONS, text)
     variables = [VARIABLES_BY_NAME[n] for n in dict.fromkeys(v for e in eqs for v in e.variables)]
     question = _question_text(text)
+    inferred_targets = not slots
     if not slots:
         slots = _targets_from_question(question, variables)
     bindings: dict[str, str] = {}
@@ -316,6 +322,7 @@ def understand(problem: Problem) -> Problem:
     givens: dict[str, Given] = dict(problem.givens)
     if not problem.givens and qs:
         contexts = _contexts(text, qs)
+        target_set = {bindings[s.name] for s in slots if s.name in bindings}
         options: list[list[tuple[float, str | None]]] = []
         seen_dims: list[object] = []
         for q, (ctx, roles) in zip(qs, contexts, strict=True):
@@ -323,6 +330,8 @@ def understand(problem: Problem) -> Problem:
             seen_dims.append(q.dimensionality)
             opts: list[tuple[float, str | None]] = []
             for v in variables:
+                if v.name in target_set:
+                    continue
                 sc = _score(v, q, ctx, roles, ordinal)
                 if sc is not None:
                     opts.append((sc, v.name))
@@ -333,7 +342,11 @@ def understand(problem: Problem) -> Problem:
         implied = {k: v for pat, kv in _IMPLIED if re.search(pat, text, re.I)
                    for k, v in kv.items() if k in VARIABLES_BY_NAME}
         chosen: list[str | None] | None = None
-        for _, names in _ranked_assignments(options):
+        solved = False
+        deadline = time.perf_counter() + _SEARCH_BUDGET_S
+        for attempt, (_, names) in enumerate(_ranked_assignments(options)):
+            if attempt >= _MAX_SOLVE_ATTEMPTS or time.perf_counter() > deadline:
+                break
             if chosen is None:
                 chosen = names  # best-scored, kept if nothing solves
             knowns = dict(implied)
@@ -346,6 +359,7 @@ def understand(problem: Problem) -> Problem:
             except (SolverError, ValueError, ZeroDivisionError, OverflowError):
                 continue
             chosen = names
+            solved = True
             break
         for i, (q, name) in enumerate(zip(qs, chosen or [None] * len(qs), strict=True)):
             src = text[q.start : q.end]
@@ -356,12 +370,17 @@ def understand(problem: Problem) -> Problem:
             unit = VARIABLES_BY_NAME[name].unit
             givens[name] = Given(name=name, value=float(q.q.to(unit).magnitude), unit=unit,
                                  source="text", text=src)
+        if inferred_targets and (not solved or any(n is None for n in chosen or [])):
+            # we guessed the target from the question and could not use every number: a
+            # declined answer is better than a wrong one
+            bindings = {}
         for k, v in implied.items():
             if k not in givens and any(k in e.variables for e in eqs):
                 givens[k] = Given(name=k, value=v, unit=VARIABLES_BY_NAME[k].unit,
                                   source="inferred", text="implied by the wording")
-    # slots nothing computes but a given answers (unit conversions)
-    for s in slots:
+    # slots nothing computes but a given answers, when the text asks for a conversion
+    asks_conversion = re.search(r"(?i)\b(convert|express|equivalent|in units of)\b", text)
+    for s in slots if asks_conversion else []:
         if s.name in bindings and bindings[s.name] not in givens:
             continue
         if s.name in bindings:

@@ -88,6 +88,8 @@ def _unit_after(text: str, pos: int) -> tuple[str, int]:
             c = c.rstrip(".,;:")
             while c.endswith(")") and c.count(")") > c.count("("):
                 c = c[:-1].rstrip(".,;:")
+            if c == "in" and _INCH_NEXT.match(text, start + 2):
+                return "inch", start + 2
             if not re.match(r"[A-Za-z°%µμΩ(]|1/", c) or _is_word(c):
                 break
             try:
@@ -103,6 +105,10 @@ def _unit_after(text: str, pos: int) -> tuple[str, int]:
     if low.startswith("%"):
         return "%", start + 1
     return "", pos
+
+
+_INCH_NEXT = re.compile(r"\s*(?:[.,;:)\n]|$|(?:diameter|pipe|tube|thick|long|wide|high|i\.?d|o\.?d|"
+                       r"schedule|sch|nominal)\b)", re.I)
 
 
 def _is_word(c: str) -> bool:

@@ -62,11 +62,20 @@ class Equation:
     constants: dict[str, float] = field(default_factory=dict)
 
     @cached_property
+    def symbolic_residual(self) -> sp.Expr:
+        """``lhs - rhs`` with constants kept as symbols (sympy solves these far faster)."""
+        loc = {n: sp.Symbol(n, positive=True) if n in self.constants else sp.Symbol(n)
+               for n in self.symbol_names}
+        return sp.sympify(self.lhs, locals=loc) - sp.sympify(self.rhs, locals=loc)
+
+    def constant_subs(self) -> dict[sp.Symbol, float]:
+        """Substitutions of the constants' values."""
+        return {sp.Symbol(k, positive=True): v for k, v in self.constants.items()}
+
+    @cached_property
     def residual(self) -> sp.Expr:
         """``lhs - rhs`` as a sympy expression with constants substituted."""
-        loc = {n: sp.Symbol(n) for n in self.symbol_names}
-        expr = sp.sympify(self.lhs, locals=loc) - sp.sympify(self.rhs, locals=loc)
-        return expr.subs({sp.Symbol(k): v for k, v in self.constants.items()})
+        return self.symbolic_residual.subs(self.constant_subs())
 
     @cached_property
     def symbol_names(self) -> tuple[str, ...]:

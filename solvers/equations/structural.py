@@ -49,9 +49,10 @@ def _solutions(eq: Equation, var: str) -> tuple[Callable[..., float], ...]:
     sym = sp.Symbol(var)
     others = [sp.Symbol(n) for n in eq.variables if n != var]
     try:
-        roots = sp.solve(eq.residual, sym, dict=False)
+        roots = sp.solve(eq.symbolic_residual, sym, dict=False)
     except (NotImplementedError, ValueError):
         roots = []
+    roots = [r.subs(eq.constant_subs()) for r in roots]
     return tuple(
         sp.lambdify(others, r, modules=["scipy", "numpy"]) for r in roots if r.is_real is not False
     )

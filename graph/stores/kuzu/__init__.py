@@ -1,0 +1,5 @@
+"""Kùzu embedded store."""
+
+from graph.stores.kuzu.store import KuzuStore
+
+__all__ = ["KuzuStore"]

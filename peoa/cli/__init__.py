@@ -1,0 +1,1 @@
+"""The ``peoa`` command line."""

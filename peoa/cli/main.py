@@ -1,0 +1,280 @@
+"""``peoa``: solve, chat, batch, eval, graph, doctor."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from peoa.errors import PeoaError
+from peoa.models import Answer, TraceEvent
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="PEOA: engineering problems solved with values, units and a trace.")
+graph_app = typer.Typer(no_args_is_help=True, help="The knowledge graph.")
+app.add_typer(graph_app, name="graph")
+console = Console()
+err = Console(stderr=True)
+
+LlmOpt = Annotated[str | None, typer.Option("--llm", help="none | hf:<path> | openai:<url>#<model>")]
+GraphOpt = Annotated[str | None, typer.Option("--graph", help="kuzu:<path> | neo4j://host:port")]
+
+
+def _assistant(llm: str | None = None, graph: str | None = None, **kw: Any) -> Any:
+    from peoa.sdk import Assistant
+
+    try:
+        return Assistant(llm=llm, graph=graph, **kw)
+    except (PeoaError, ValueError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+
+
+def _answer_table(ans: Answer) -> Table:
+    t = Table(title=f"{ans.id}: {ans.status}", show_lines=False)
+    t.add_column("slot")
+    t.add_column("value", justify="right")
+    t.add_column("unit")
+    for slot, v in ans.answers.items():
+        val = f"{v.value:.6g}" if isinstance(v.value, float) else str(v.value)
+        t.add_row(slot, val, v.unit)
+    return t
+
+
+def _print_event(ev: TraceEvent) -> None:
+    console.print(f"[dim]· {ev.node}[/dim] {ev.message}")
+
+
+@app.command()
+def solve(
+    text: Annotated[str, typer.Argument(help="the problem text ('-' reads standard input)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the result line as JSON")] = False,
+    trace: Annotated[bool, typer.Option("--trace", help="print the derivation")] = False,
+    llm: LlmOpt = None,
+    graph: GraphOpt = None,
+) -> None:
+    """Solve one problem."""
+    if text == "-":
+        text = sys.stdin.read()
+    a = _assistant(llm, graph)
+    if as_json:
+        ans = a.solve(text)
+        print(json.dumps(ans.result_line(), ensure_ascii=False))
+    else:
+        ans = None
+        for item in a.stream(text):
+            if isinstance(item, TraceEvent):
+                _print_event(item)
+            else:
+                ans = item
+        assert ans is not None
+        console.print(_answer_table(ans))
+        if ans.error:
+            console.print(f"[yellow]{ans.error}[/yellow]")
+        if trace:
+            for ev in ans.trace:
+                console.print(f"[bold]{ev.node}[/bold] {ev.message}")
+                if ev.data:
+                    console.print_json(json.dumps(ev.data, default=str))
+    raise typer.Exit(0 if ans.status != "failed" else 1)
+
+
+@app.command()
+def batch(
+    inp: Annotated[Path, typer.Argument(help="problem file (YAML or JSONL)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="result file (JSONL)")],
+    resume: Annotated[bool, typer.Option("--resume", help="skip ids already in OUT")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64)] = 1,
+    fresh: Annotated[bool, typer.Option("--fresh", help="overwrite OUT")] = False,
+    llm: LlmOpt = None,
+    graph: GraphOpt = None,
+) -> None:
+    """Solve every problem of a file; one result line per problem in OUT."""
+    from peoa.batch import done_ids, run_batch
+    from peoa.problems import read_problems
+
+    try:
+        total = len(read_problems(inp))
+    except PeoaError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    already = len(done_ids(out)) if resume else 0
+    a = _assistant(llm, graph)
+    answers: list[Answer] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=False) as prog:
+        task = prog.add_task("solving", total=total, completed=already)
+
+        def tick(ans: Answer) -> None:
+            answers.append(ans)
+            prog.advance(task)
+
+        try:
+            run_batch(inp, out, a, resume=resume, workers=workers, on_result=tick, fresh=fresh)
+        except PeoaError as e:
+            err.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(2) from e
+    t = Table(title=f"{inp} -> {out}")
+    for col in ("id", "status", "answers", "error"):
+        t.add_column(col)
+    for ans in answers:
+        vals = ", ".join(
+            f"{k}={v.value:.4g} {v.unit}".strip() if isinstance(v.value, float) else f"{k}={v.value}"
+            for k, v in ans.answers.items())
+        t.add_row(ans.id, ans.status, vals, (ans.error or "")[:80])
+    console.print(t)
+    counts = {s: sum(a.status == s for a in answers) for s in ("solved", "partial", "failed")}
+    console.print(f"{len(answers)} solved this run ({already} resumed): " +
+                  ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@app.command(name="eval")
+def eval_(
+    suite: Annotated[str, typer.Argument(help="thermoqa | mmlupro | scibench | a problem file")],
+    tier: Annotated[int | None, typer.Option("--tier", min=1, max=3)] = None,
+    mode: Annotated[str, typer.Option("--mode", help="text | structured")] = "text",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="write report.md + PNG")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64)] = 1,
+    llm: LlmOpt = None,
+    graph: GraphOpt = None,
+) -> None:
+    """Score PEOA on a benchmark suite or a problem file with ``expect``."""
+    from peoa.evaluation.harness import evaluate
+
+    if mode not in {"text", "structured"}:
+        err.print(f"[red]error:[/red] --mode must be text or structured, got {mode!r}")
+        raise typer.Exit(2)
+    a = _assistant(llm, graph)
+    root = a.settings.benchmarks
+    if suite.lower() == "thermoqa" and tier is None:
+        tier = 1
+    try:
+        res = evaluate(suite, root, a, tier=tier, mode=mode, limit=limit, workers=workers)
+    except PeoaError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    res.pop("_items", None)
+    if report is not None:
+        from peoa.evaluation.report import write_report
+
+        path = write_report(res, report, root)
+        err.print(f"report written to {path}")
+    if as_json:
+        print(json.dumps(res))
+        return
+    t = Table(title=f"{suite}" + (f" tier {tier}" if tier else "") + f" ({mode})")
+    for col in ("category", "n", "score", "answered", "wrong"):
+        t.add_column(col)
+    for cat, c in sorted(res["by_category"].items()):
+        t.add_row(cat, str(c["n"]), f"{c['score']:.3f}", str(c["answered"]), str(c["wrong"]))
+    t.add_row("[bold]all", str(res["n"]), f"[bold]{res['score']:.3f}", str(res["answered"]),
+              str(res["wrong"]))
+    console.print(t)
+
+
+@app.command()
+def chat(llm: LlmOpt = None, graph: GraphOpt = None,
+         thread: Annotated[str, typer.Option("--thread", help="chat thread id")] = "chat") -> None:
+    """Interactive chat (history, multi-line input with Esc-Enter, /help, /trace, /quit)."""
+    from peoa.cli.chat import run_chat
+
+    run_chat(_assistant(llm, graph, persist=True), thread=thread, console=console)
+
+
+@app.command()
+def doctor(llm: LlmOpt = None, graph: GraphOpt = None) -> None:
+    """Check packages, graph, embedding model and LLM backend, each with a fix hint."""
+    from peoa.cli.doctor import run_checks
+
+    ok = run_checks(llm=llm, graph=graph, console=console)
+    raise typer.Exit(0 if ok else 1)
+
+
+@graph_app.command("init")
+def graph_init(graph: GraphOpt = None) -> None:
+    """Create and seed the knowledge graph (idempotent)."""
+    import time
+
+    from graph.seed import seed
+    from graph.stores import open_store
+    from peoa.config import load_settings
+
+    s = load_settings(graph=graph)
+    t0 = time.perf_counter()
+    try:
+        store = open_store(s.graph_uri)
+    except PeoaError as e:  # pragma: no cover - graph errors are not PeoaErrors
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    except Exception as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    try:
+        counts = seed(store)
+        total = store.count()
+    finally:
+        store.close()
+    console.print(f"graph {s.graph_uri}: {total} nodes "
+                  f"({', '.join(f'{k} {v}' for k, v in counts.items())}) "
+                  f"in {time.perf_counter() - t0:.1f} s")
+
+
+@graph_app.command("search")
+def graph_search(query: str, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5,
+                 as_json: Annotated[bool, typer.Option("--json")] = False,
+                 graph: GraphOpt = None) -> None:
+    """Full-text search of the knowledge graph."""
+    from graph.stores import open_store
+    from peoa.config import load_settings
+
+    s = load_settings(graph=graph)
+    try:
+        store = open_store(s.graph_uri, read_only=True)
+    except Exception as e:
+        err.print(f"[red]error:[/red] {e}; run 'peoa graph init' first")
+        raise typer.Exit(2) from e
+    try:
+        hits = store.search(query, k=k)
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps([h.model_dump() for h in hits]))
+        return
+    t = Table(title=f"graph search: {query}")
+    for col in ("id", "label", "score", "text"):
+        t.add_column(col)
+    for h in hits:
+        t.add_row(h.id, h.label, f"{h.score:.3f}", h.text[:80])
+    console.print(t)
+
+
+@graph_app.command("stats")
+def graph_stats(graph: GraphOpt = None) -> None:
+    """Node counts per label."""
+    from graph.schema import NODE_LABELS
+    from graph.stores import open_store
+    from peoa.config import load_settings
+
+    s = load_settings(graph=graph)
+    try:
+        store = open_store(s.graph_uri, read_only=True)
+    except Exception as e:
+        err.print(f"[red]error:[/red] {e}; run 'peoa graph init' first")
+        raise typer.Exit(2) from e
+    try:
+        for lb in NODE_LABELS:
+            console.print(f"{lb}: {store.count(lb)}")
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
