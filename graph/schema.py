@@ -43,8 +43,7 @@ def kuzu_ddl() -> list[str]:
     out = []
     for n in NODE_TYPES:
         cols = ", ".join(f"{p} STRING" for p in n.properties)
-        out.append(f"CREATE NODE TABLE IF NOT EXISTS {n.label}(id STRING, {cols}, "
-                   "PRIMARY KEY(id))")
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {n.label}(id STRING, {cols}, PRIMARY KEY(id))")
     for r in REL_TYPES:
         out.append(f"CREATE REL TABLE IF NOT EXISTS {r.name}(FROM {r.src} TO {r.dst})")
     return out

@@ -106,8 +106,14 @@ def run_batch(
 
 def _line(ans: Answer) -> dict[str, Any]:
     d = ans.result_line()
-    return {"id": d["id"], "status": d["status"], "answers": d["answers"], "error": d["error"],
-            "trace": d["trace"], "elapsed_s": d["elapsed_s"]}
+    return {
+        "id": d["id"],
+        "status": d["status"],
+        "answers": d["answers"],
+        "error": d["error"],
+        "trace": d["trace"],
+        "elapsed_s": d["elapsed_s"],
+    }
 
 
 def iter_results(out: Path) -> Iterator[dict[str, Any]]:

@@ -64,8 +64,9 @@ class Settings(BaseSettings):
             return v
         if v.startswith("openai:") and "#" in v and v.split("#", 1)[1]:
             return v
-        raise ConfigError("PEOA_LLM", v, "expected none | hf:<local path> | "
-                          "openai:<base_url>#<model>")
+        raise ConfigError(
+            "PEOA_LLM", v, "expected none | hf:<local path> | openai:<base_url>#<model>"
+        )
 
     @field_validator("graph")
     @classmethod

@@ -52,7 +52,7 @@ class Given(BaseModel):
         try:
             q = parse_quantity(str(text))
         except SolverError as e:
-            raise ProblemError(None, f"given {name!r}: {e}") from e
+            raise ProblemError(None, f"given {name!r} = {text!r}: {e}") from e
         return cls(name=name, value=float(q.magnitude), unit=str(q.units), source=source, text=text)
 
 

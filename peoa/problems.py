@@ -45,15 +45,18 @@ def _to_problem(raw: Any, index: int) -> Problem | BadProblem:
             raise ValueError(f"'givens' must map names to 'value unit' strings, got {givens!r}")
         data["givens"] = {k: Given.parse(k, v) for k, v in givens.items()}
         expect = data.get("expect") or {}
-        data["expect"] = {k: (v[0], v[1] if len(v) > 1 else "") if isinstance(v, list | tuple)
-                          else (v, "") for k, v in expect.items()}
+        data["expect"] = {
+            k: (v[0], v[1] if len(v) > 1 else "") if isinstance(v, list | tuple) else (v, "")
+            for k, v in expect.items()
+        }
         targets = data.get("targets") or []
         if isinstance(targets, str):
             data["targets"] = [targets]
         if data["givens"] and "bindings" not in data:
             data["bindings"] = {t: property_key(t) or t for t in data.get("targets", [])}
             is_props = bool(data.get("fluid")) and all(
-                property_key(t) for t in data.get("targets", []))
+                property_key(t) for t in data.get("targets", [])
+            )
             data["domain"] = data.get("domain") or ("properties" if is_props else "equations")
         return Problem.model_validate(data)
     except (ValidationError, ValueError) as e:

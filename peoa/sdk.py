@@ -34,9 +34,15 @@ class Assistant:
     persist : keep checkpoints in ``<home>/checkpoints.sqlite`` (resumable threads)
     """
 
-    def __init__(self, *, registry: ExpertRegistry | None = None,
-                 retriever: Retriever | None = None, use_graph: bool = True,
-                 persist: bool = False, **overrides: Any) -> None:
+    def __init__(
+        self,
+        *,
+        registry: ExpertRegistry | None = None,
+        retriever: Retriever | None = None,
+        use_graph: bool = True,
+        persist: bool = False,
+        **overrides: Any,
+    ) -> None:
         self.settings: Settings = load_settings(**overrides)
         self.registry = registry or default_registry()
         self._retriever = retriever
@@ -51,10 +57,15 @@ class Assistant:
             retriever = self._retriever
             if retriever is None and self._use_graph:
                 retriever = _open_retriever(self.settings)
-            checkpointer = sqlite_checkpointer(self.settings.checkpoint_path()) \
-                if self._persist else None
-            self._agent = Agent(self.registry, retriever=retriever, checkpointer=checkpointer,
-                                max_rounds=self.settings.max_rounds)
+            checkpointer = (
+                sqlite_checkpointer(self.settings.checkpoint_path()) if self._persist else None
+            )
+            self._agent = Agent(
+                self.registry,
+                retriever=retriever,
+                checkpointer=checkpointer,
+                max_rounds=self.settings.max_rounds,
+            )
         return self._agent
 
     def solve(self, problem: str | Problem, *, thread_id: str | None = None) -> Answer:
@@ -78,8 +89,9 @@ class Assistant:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(self.solve, items))
 
-    def stream(self, problem: str | Problem, *, thread_id: str | None = None
-               ) -> Iterator[TraceEvent | Answer]:
+    def stream(
+        self, problem: str | Problem, *, thread_id: str | None = None
+    ) -> Iterator[TraceEvent | Answer]:
         """Yield trace events as nodes finish, then the :class:`Answer`."""
         t0 = time.perf_counter()
         p = problem if isinstance(problem, Problem) else Problem.from_text(problem)
@@ -93,8 +105,9 @@ class Assistant:
                 answer = update["answer"]
         if answer is None:  # pragma: no cover - the graph always ends in answer
             answer = Answer(id=p.id, status="failed", error="the agent stopped without answering")
-        yield answer.model_copy(update={"trace": trace,
-                                        "elapsed_s": round(time.perf_counter() - t0, 4)})
+        yield answer.model_copy(
+            update={"trace": trace, "elapsed_s": round(time.perf_counter() - t0, 4)}
+        )
 
 
 def _open_retriever(settings: Settings) -> Retriever | None:

@@ -21,18 +21,44 @@ from solvers.errors import PropertyError
 
 # CoolProp names for the properties we resolve
 _KEYS = {
-    "T": "T", "P": "P", "h": "Hmass", "s": "Smass", "u": "Umass", "rho": "Dmass", "x": "Q",
+    "T": "T",
+    "P": "P",
+    "h": "Hmass",
+    "s": "Smass",
+    "u": "Umass",
+    "rho": "Dmass",
+    "x": "Q",
 }
 OUTPUTS = ("T", "P", "h", "s", "u", "v", "rho", "x", "cp", "cv", "mu", "k", "Pr", "Z")
 
 FLUID_ALIASES = {
-    "water": "Water", "steam": "Water", "water vapor": "Water", "water vapour": "Water",
-    "h2o": "Water", "r134a": "R134a", "r-134a": "R134a", "r 134a": "R134a", "air": "Air",
-    "nitrogen": "Nitrogen", "n2": "Nitrogen", "oxygen": "Oxygen", "o2": "Oxygen",
-    "methane": "Methane", "ch4": "Methane", "carbon dioxide": "CarbonDioxide",
-    "co2": "CarbonDioxide", "ammonia": "Ammonia", "nh3": "Ammonia", "r-22": "R22", "r22": "R22",
-    "r-410a": "R410A", "r410a": "R410A", "propane": "Propane", "hydrogen": "Hydrogen",
-    "helium": "Helium", "argon": "Argon",
+    "water": "Water",
+    "steam": "Water",
+    "water vapor": "Water",
+    "water vapour": "Water",
+    "h2o": "Water",
+    "r134a": "R134a",
+    "r-134a": "R134a",
+    "r 134a": "R134a",
+    "air": "Air",
+    "nitrogen": "Nitrogen",
+    "n2": "Nitrogen",
+    "oxygen": "Oxygen",
+    "o2": "Oxygen",
+    "methane": "Methane",
+    "ch4": "Methane",
+    "carbon dioxide": "CarbonDioxide",
+    "co2": "CarbonDioxide",
+    "ammonia": "Ammonia",
+    "nh3": "Ammonia",
+    "r-22": "R22",
+    "r22": "R22",
+    "r-410a": "R410A",
+    "r410a": "R410A",
+    "propane": "Propane",
+    "hydrogen": "Hydrogen",
+    "helium": "Helium",
+    "argon": "Argon",
 }
 
 
@@ -106,14 +132,24 @@ class State:
                 f"or not independent: {e}",
             ) from e
         out: dict[str, float] = {
-            "T": st.T(), "P": st.p(), "h": st.hmass(), "s": st.smass(), "u": st.umass(),
+            "T": st.T(),
+            "P": st.p(),
+            "h": st.hmass(),
+            "s": st.smass(),
+            "u": st.umass(),
             "rho": st.rhomass(),
         }
         out["v"] = 1.0 / out["rho"]
         q = st.Q()
         out["x"] = q if 0.0 <= q <= 1.0 else float("nan")
-        for name, fn in (("cp", st.cpmass), ("cv", st.cvmass), ("mu", st.viscosity),
-                         ("k", st.conductivity), ("Pr", st.Prandtl), ("Z", st.compressibility_factor)):
+        for name, fn in (
+            ("cp", st.cpmass),
+            ("cv", st.cvmass),
+            ("mu", st.viscosity),
+            ("k", st.conductivity),
+            ("Pr", st.Prandtl),
+            ("Z", st.compressibility_factor),
+        ):
             try:
                 out[name] = float(fn())
             except ValueError:  # transport properties are undefined inside the dome
@@ -140,7 +176,7 @@ class State:
         superheated_vapor or supercritical."""
         x = self._values["x"]
         T, P = self._values["T"], self._values["P"]
-        if T >= self._values["_Tcrit"] and P >= self._values["_Pcrit"]:
+        if self._values["_Tcrit"] <= T and self._values["_Pcrit"] <= P:
             return "supercritical"
         if x == x:  # not NaN: on or inside the dome
             if x <= 1e-9:
@@ -148,10 +184,10 @@ class State:
             if x >= 1 - 1e-9:
                 return "saturated_vapor"
             return "two_phase"
-        if P >= self._values["_Pcrit"]:
-            return "subcooled_liquid" if T < self._values["_Tcrit"] else "supercritical"
+        if self._values["_Pcrit"] <= P:
+            return "subcooled_liquid" if self._values["_Tcrit"] > T else "supercritical"
         tsat = saturation(self.fluid, P=P)["T"]
-        return "subcooled_liquid" if T < tsat else "superheated_vapor"
+        return "subcooled_liquid" if tsat > T else "superheated_vapor"
 
     def __repr__(self) -> str:
         return f"State({self._describe(self.inputs)})"
@@ -167,8 +203,8 @@ def saturation(fluid: str, *, T: float | None = None, P: float | None = None) ->
     if (T is None) == (P is None):
         raise PropertyError(f"{fluid}(T={T}, P={P})", "give exactly one of T or P")
     kw = {"T": T} if T is not None else {"P": P}
-    liq = State(fluid, x=0.0, **kw)  # type: ignore[arg-type]
-    vap = State(fluid, x=1.0, **kw)  # type: ignore[arg-type]
+    liq = State(fluid, x=0.0, **kw)
+    vap = State(fluid, x=1.0, **kw)
     out = {"T": liq.T, "P": liq.P}
     for p in ("h", "s", "v", "u", "rho"):
         out[f"{p}_f"] = liq.get(p)

@@ -131,7 +131,9 @@ def parse_unit(text: str) -> pint.Unit:
     """
     base, gauge = _gauge_split(text)
     if gauge:
-        raise UnitParseError(text, "a gauge unit is not a plain unit; use parse_quantity or to_unit")
+        raise UnitParseError(
+            text, "a gauge unit is not a plain unit; use parse_quantity or to_unit"
+        )
     try:
         unit = ureg.parse_units(normalize_unit(base))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as e:

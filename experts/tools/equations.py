@@ -12,8 +12,14 @@ class EquationExpert:
     """Selects, orders and solves closed-form relations from the givens to the targets."""
 
     name = "equations"
-    skills: tuple[str, ...] = ("fluid flow", "heat transfer", "kinetics", "balances",
-                               "turbomachinery", "properties")
+    skills: tuple[str, ...] = (
+        "fluid flow",
+        "heat transfer",
+        "kinetics",
+        "balances",
+        "turbomachinery",
+        "properties",
+    )
 
     def solve(self, subtask: Subtask, context: Context) -> list[Claim]:
         """Claims for the slots of ``subtask`` bound to catalogue variables (SI units)."""
@@ -28,16 +34,35 @@ class EquationExpert:
         if not wanted:
             return []
         try:
-            values, steps = solve_structural(knowns, list(dict.fromkeys(wanted.values())),
-                                             EQUATIONS, text=problem.text or problem.statement)
+            values, steps = solve_structural(
+                knowns,
+                list(dict.fromkeys(wanted.values())),
+                EQUATIONS,
+                text=problem.text or problem.statement,
+            )
         except SolverError as e:
-            return [Claim(slot=s, value=float("nan"), unit=VARIABLES_BY_NAME[v].unit,
-                          expert=self.name, confidence=0.0, provenance=[str(e)],
-                          features={"tool_failure": True, "error": str(e)})
-                    for s, v in wanted.items()]
+            return [
+                Claim(
+                    slot=s,
+                    value=float("nan"),
+                    unit=VARIABLES_BY_NAME[v].unit,
+                    expert=self.name,
+                    confidence=0.0,
+                    provenance=[str(e)],
+                    features={"tool_failure": True, "error": str(e)},
+                )
+                for s, v in wanted.items()
+            ]
         chain = [f"{st.equation}: {st.output} = {st.value:.6g} ({st.reference})" for st in steps]
         return [
-            Claim(slot=s, value=values[v], unit=VARIABLES_BY_NAME[v].unit, expert=self.name,
-                  confidence=1.0, provenance=chain, features={"skill": "equations"})
+            Claim(
+                slot=s,
+                value=values[v],
+                unit=VARIABLES_BY_NAME[v].unit,
+                expert=self.name,
+                confidence=1.0,
+                provenance=chain,
+                features={"skill": "equations"},
+            )
             for s, v in wanted.items()
         ]

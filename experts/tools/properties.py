@@ -11,13 +11,31 @@ from solvers.properties import State, saturation
 
 # property key -> SI unit
 PROPERTY_UNITS: dict[str, str] = {
-    "T": "K", "P": "Pa", "h": "J/kg", "s": "J/(kg*K)", "u": "J/kg", "v": "m**3/kg",
-    "rho": "kg/m**3", "x": "dimensionless", "cp": "J/(kg*K)", "cv": "J/(kg*K)", "mu": "Pa*s",
-    "k": "W/(m*K)", "Pr": "dimensionless", "Z": "dimensionless", "phase": "",
-    "T_sat": "K", "P_sat": "Pa",
+    "T": "K",
+    "P": "Pa",
+    "h": "J/kg",
+    "s": "J/(kg*K)",
+    "u": "J/kg",
+    "v": "m**3/kg",
+    "rho": "kg/m**3",
+    "x": "dimensionless",
+    "cp": "J/(kg*K)",
+    "cv": "J/(kg*K)",
+    "mu": "Pa*s",
+    "k": "W/(m*K)",
+    "Pr": "dimensionless",
+    "Z": "dimensionless",
+    "phase": "",
+    "T_sat": "K",
+    "P_sat": "Pa",
 }
-for _p, _u in (("h", "J/kg"), ("s", "J/(kg*K)"), ("v", "m**3/kg"), ("u", "J/kg"),
-               ("rho", "kg/m**3")):
+for _p, _u in (
+    ("h", "J/kg"),
+    ("s", "J/(kg*K)"),
+    ("v", "m**3/kg"),
+    ("u", "J/kg"),
+    ("rho", "kg/m**3"),
+):
     PROPERTY_UNITS[f"{_p}_f"] = _u
     PROPERTY_UNITS[f"{_p}_g"] = _u
 PROPERTY_UNITS["h_fg"] = "J/kg"
@@ -25,8 +43,22 @@ PROPERTY_UNITS["s_fg"] = "J/(kg*K)"
 
 STATE_INPUTS = ("T", "P", "x", "h", "s", "u", "v", "rho")
 # which pair of givens fixes a state, best first (x pairs first: T and P are dependent in the dome)
-_PAIRS = (("P", "x"), ("T", "x"), ("T", "P"), ("P", "h"), ("P", "s"), ("T", "h"), ("T", "s"),
-          ("h", "s"), ("P", "v"), ("T", "v"), ("P", "u"), ("T", "u"), ("P", "rho"), ("T", "rho"))
+_PAIRS = (
+    ("P", "x"),
+    ("T", "x"),
+    ("T", "P"),
+    ("P", "h"),
+    ("P", "s"),
+    ("T", "h"),
+    ("T", "s"),
+    ("h", "s"),
+    ("P", "v"),
+    ("T", "v"),
+    ("P", "u"),
+    ("T", "u"),
+    ("P", "rho"),
+    ("T", "rho"),
+)
 
 
 class PropertiesExpert:
@@ -56,15 +88,30 @@ class PropertiesExpert:
             if pair is not None:
                 st = State(problem.fluid, **{pair[0]: known[pair[0]], pair[1]: known[pair[1]]})
                 prov.append(f"CoolProp HEOS {st!r}")
-                for key in ("T", "P", "h", "s", "u", "v", "rho", "x", "cp", "cv", "mu", "k",
-                            "Pr", "Z"):
+                for key in (
+                    "T",
+                    "P",
+                    "h",
+                    "s",
+                    "u",
+                    "v",
+                    "rho",
+                    "x",
+                    "cp",
+                    "cv",
+                    "mu",
+                    "k",
+                    "Pr",
+                    "Z",
+                ):
                     values[key] = st.get(key)
                 values["phase"] = st.phase
                 sat_kw = {"P": st.P} if st.phase != "supercritical" else {}
             else:
                 sat_kw = {k: known[k] for k in ("P", "T") if k in known}
-            if len(sat_kw) == 1 and any(k.endswith(("_f", "_g", "_fg", "_sat")) or k in {"T", "P"}
-                                         for k in wanted.values()):
+            if len(sat_kw) == 1 and any(
+                k.endswith(("_f", "_g", "_fg", "_sat")) or k in {"T", "P"} for k in wanted.values()
+            ):
                 sat = saturation(problem.fluid, **sat_kw)
                 prov.append(f"CoolProp saturation at {sat_kw}")
                 values.setdefault("T", sat["T"])
@@ -74,9 +121,18 @@ class PropertiesExpert:
                     if k not in {"T", "P"}:
                         values[k] = v
         except SolverError as e:
-            return [Claim(slot=s, value=float("nan"), unit=PROPERTY_UNITS[k], expert=self.name,
-                          confidence=0.0, provenance=[str(e)], features={"tool_failure": True})
-                    for s, k in wanted.items()]
+            return [
+                Claim(
+                    slot=s,
+                    value=float("nan"),
+                    unit=PROPERTY_UNITS[k],
+                    expert=self.name,
+                    confidence=0.0,
+                    provenance=[str(e)],
+                    features={"tool_failure": True},
+                )
+                for s, k in wanted.items()
+            ]
         claims = []
         for slot, key in wanted.items():
             if key not in values:
@@ -84,7 +140,15 @@ class PropertiesExpert:
             val = values[key]
             if isinstance(val, float) and math.isnan(val):
                 continue
-            claims.append(Claim(slot=slot, value=val, unit=PROPERTY_UNITS[key], expert=self.name,
-                                confidence=1.0, provenance=[*prov, f"{key} of the state"],
-                                features={"skill": "properties"}))
+            claims.append(
+                Claim(
+                    slot=slot,
+                    value=val,
+                    unit=PROPERTY_UNITS[key],
+                    expert=self.name,
+                    confidence=1.0,
+                    provenance=[*prov, f"{key} of the state"],
+                    features={"skill": "properties"},
+                )
+            )
         return claims

@@ -21,7 +21,15 @@ class UnitsExpert:
             g = problem.givens.get(key)
             if g is None:
                 continue
-            claims.append(Claim(slot=slot, value=g.value, unit=g.unit, expert=self.name,
-                                confidence=1.0, provenance=[f"given {key} = {g.text or g.value}"],
-                                features={"skill": "units"}))
+            claims.append(
+                Claim(
+                    slot=slot,
+                    value=g.value,
+                    unit=g.unit,
+                    expert=self.name,
+                    confidence=1.0,
+                    provenance=[f"given {key} = {g.text or g.value}"],
+                    features={"skill": "units"},
+                )
+            )
         return claims

@@ -23,9 +23,19 @@ from peoa.agent.state import AgentState
 from peoa.models import Answer, Problem, TraceEvent
 
 # Only our own models may be revived from a checkpoint (no arbitrary classes).
-CHECKPOINT_TYPES = [("peoa.models", n) for n in
-                    ("Problem", "Given", "ReportSlot", "Subtask", "Claim", "SlotValue",
-                     "TraceEvent", "Answer")]
+CHECKPOINT_TYPES = [
+    ("peoa.models", n)
+    for n in (
+        "Problem",
+        "Given",
+        "ReportSlot",
+        "Subtask",
+        "Claim",
+        "SlotValue",
+        "TraceEvent",
+        "Answer",
+    )
+]
 
 
 def serializer() -> JsonPlusSerializer:
@@ -67,8 +77,13 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
 class Agent:
     """Runs problems through the compiled graph; one checkpointer thread per problem or chat."""
 
-    def __init__(self, registry: ExpertRegistry, retriever: Retriever | None = None,
-                 checkpointer: BaseCheckpointSaver | None = None, max_rounds: int = 2) -> None:
+    def __init__(
+        self,
+        registry: ExpertRegistry,
+        retriever: Retriever | None = None,
+        checkpointer: BaseCheckpointSaver | None = None,
+        max_rounds: int = 2,
+    ) -> None:
         self.nodes = Nodes(registry=registry, retriever=retriever, max_rounds=max_rounds)
         self.checkpointer = checkpointer or InMemorySaver(serde=serializer())
         self.graph = build_graph(self.nodes, self.checkpointer)
@@ -76,7 +91,9 @@ class Agent:
     def _config(self, thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": 50}
 
-    def run(self, problem: Problem, thread_id: str | None = None) -> tuple[Answer, list[TraceEvent]]:
+    def run(
+        self, problem: Problem, thread_id: str | None = None
+    ) -> tuple[Answer, list[TraceEvent]]:
         """Solve ``problem``; returns the answer and the full trace."""
         final: dict[str, Any] = {}
         for _, update in self.stream(problem, thread_id):
@@ -85,8 +102,9 @@ class Agent:
         answer: Answer = state["answer"]
         return answer, list(state.get("trace", []))
 
-    def stream(self, problem: Problem, thread_id: str | None = None
-               ) -> Iterator[tuple[str, dict[str, Any]]]:
+    def stream(
+        self, problem: Problem, thread_id: str | None = None
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Yield ``(node, update)`` as each node finishes."""
         config = self._config(thread_id or problem.id)
         init: dict[str, Any] = {"problem": problem, "claims": [], "trace": []}

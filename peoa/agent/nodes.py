@@ -14,7 +14,7 @@ from experts.registry import ExpertRegistry
 from graph.protocols import Retriever
 from peoa.agent.reconcile import reconcile_claims
 from peoa.agent.state import AgentState, ExpertTask
-from peoa.models import Answer, Claim, SlotValue, Subtask, TraceEvent
+from peoa.models import Answer, Claim, SlotValue, Status, Subtask, TraceEvent
 from peoa.understand.offline import understand
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME
 from solvers.errors import SolverError
@@ -33,14 +33,23 @@ class Nodes:
     def understand(self, state: AgentState) -> dict[str, Any]:
         problem = understand(state["problem"])
         data = {
-            "domain": problem.domain, "fluid": problem.fluid,
+            "domain": problem.domain,
+            "fluid": problem.fluid,
             "givens": {k: f"{g.value:.6g} {g.unit}".strip() for k, g in problem.givens.items()},
             "bindings": problem.bindings,
         }
-        return {"problem": problem, "round": 0, "feedback": [],
-                "trace": [TraceEvent(node="understand",
-                                     message=f"{len(problem.givens)} givens, "
-                                             f"{len(problem.wanted)} slots", data=data)]}
+        return {
+            "problem": problem,
+            "round": 0,
+            "feedback": [],
+            "trace": [
+                TraceEvent(
+                    node="understand",
+                    message=f"{len(problem.givens)} givens, {len(problem.wanted)} slots",
+                    data=data,
+                )
+            ],
+        }
 
     # -- plan ------------------------------------------------------------------------------------
     def plan(self, state: AgentState) -> dict[str, Any]:
@@ -60,28 +69,51 @@ class Nodes:
         if rnd > 0:  # a verify round: open the slot to every expert
             skills = []
         experts = [e.name for e in self.registry.for_skills(skills)]
-        sub = Subtask(id=f"r{rnd}-s1", description=_describe(problem.statement, todo),
-                      targets=todo, skills=skills, experts=experts)
-        return {"subtasks": [sub], "trace": [TraceEvent(
-            node="plan", message=f"round {rnd}: {len(todo)} slots -> {', '.join(experts)}",
-            data={"subtasks": [sub.model_dump()]})]}
+        sub = Subtask(
+            id=f"r{rnd}-s1",
+            description=_describe(problem.statement, todo),
+            targets=todo,
+            skills=skills,
+            experts=experts,
+        )
+        return {
+            "subtasks": [sub],
+            "trace": [
+                TraceEvent(
+                    node="plan",
+                    message=f"round {rnd}: {len(todo)} slots -> {', '.join(experts)}",
+                    data={"subtasks": [sub.model_dump()]},
+                )
+            ],
+        }
 
     # -- retrieve --------------------------------------------------------------------------------
     def retrieve(self, state: AgentState) -> dict[str, Any]:
         if self.retriever is None:
-            return {"context": {}, "trace": [TraceEvent(node="retrieve",
-                                                        message="no knowledge graph configured")]}
+            return {
+                "context": {},
+                "trace": [TraceEvent(node="retrieve", message="no knowledge graph configured")],
+            }
         context: dict[str, list[str]] = {}
         for sub in state["subtasks"]:
             try:
                 hits = self.retriever.search(sub.description, k=5)
             except Exception as e:  # a broken graph must not fail the problem
-                return {"context": {}, "trace": [TraceEvent(
-                    node="retrieve", message=f"graph search failed: {e}")]}
+                return {
+                    "context": {},
+                    "trace": [TraceEvent(node="retrieve", message=f"graph search failed: {e}")],
+                }
             context[sub.id] = [h.id for h in hits]
-        return {"context": context, "trace": [TraceEvent(
-            node="retrieve", message=f"{sum(map(len, context.values()))} graph nodes",
-            data={"context": context})]}
+        return {
+            "context": context,
+            "trace": [
+                TraceEvent(
+                    node="retrieve",
+                    message=f"{sum(map(len, context.values()))} graph nodes",
+                    data={"context": context},
+                )
+            ],
+        }
 
     # -- dispatch (conditional edge: fan out) ----------------------------------------------------
     def dispatch(self, state: AgentState) -> list[Send] | str:
@@ -90,47 +122,87 @@ class Nodes:
             if not sub.targets:
                 continue
             for name in sub.experts:
-                task = ExpertTask(problem=state["problem"], subtask=sub, expert=name,
-                                  context=state.get("context", {}).get(sub.id, []),
-                                  feedback=state.get("feedback", []))
+                task = ExpertTask(
+                    problem=state["problem"],
+                    subtask=sub,
+                    expert=name,
+                    context=state.get("context", {}).get(sub.id, []),
+                    feedback=state.get("feedback", []),
+                )
                 sends.append(Send("expert", task))
         return sends or "reconcile"
 
     def expert(self, task: ExpertTask) -> dict[str, Any]:
         expert = self.registry.get(task["expert"])
-        ctx = Context(problem=task["problem"], retrieved=task["context"],
-                      feedback=task["feedback"])
+        ctx = Context(problem=task["problem"], retrieved=task["context"], feedback=task["feedback"])
         try:
             claims = expert.solve(task["subtask"], ctx)
         except Exception as e:  # an expert's crash is a failed claim set, not a failed problem
-            claims = [Claim(slot=s, value=float("nan"), expert=expert.name, confidence=0.0,
-                            provenance=[f"{type(e).__name__}: {e}"],
-                            features={"tool_failure": True})
-                      for s in task["subtask"].targets]
+            claims = [
+                Claim(
+                    slot=s,
+                    value=float("nan"),
+                    expert=expert.name,
+                    confidence=0.0,
+                    provenance=[f"{type(e).__name__}: {e}"],
+                    features={"tool_failure": True},
+                )
+                for s in task["subtask"].targets
+            ]
         ok = [c for c in claims if c.confidence > 0]
-        return {"claims": claims, "trace": [TraceEvent(
-            node=f"expert:{expert.name}", message=f"{len(ok)}/{len(claims)} usable claims",
-            data={"claims": [c.model_dump(mode="json") for c in claims]})]}
+        return {
+            "claims": claims,
+            "trace": [
+                TraceEvent(
+                    node=f"expert:{expert.name}",
+                    message=f"{len(ok)}/{len(claims)} usable claims",
+                    data={"claims": [c.model_dump(mode="json") for c in claims]},
+                )
+            ],
+        }
 
     # -- reconcile -------------------------------------------------------------------------------
     def reconcile(self, state: AgentState) -> dict[str, Any]:
         accepted, rejected = reconcile_claims(state.get("claims", []))
-        return {"accepted": accepted, "rejected": rejected, "trace": [TraceEvent(
-            node="reconcile", message=f"{len(accepted)} accepted, {len(rejected)} rejected",
-            data={"accepted": {k: c.expert for k, c in accepted.items()},
-                  "rejected": list(rejected)})]}
+        return {
+            "accepted": accepted,
+            "rejected": rejected,
+            "trace": [
+                TraceEvent(
+                    node="reconcile",
+                    message=f"{len(accepted)} accepted, {len(rejected)} rejected",
+                    data={
+                        "accepted": {k: c.expert for k, c in accepted.items()},
+                        "rejected": list(rejected),
+                    },
+                )
+            ],
+        }
 
     # -- verify ----------------------------------------------------------------------------------
     def verify(self, state: AgentState) -> dict[str, Any]:
         problem = state["problem"]
         missing = [s for s in problem.wanted if s not in state.get("accepted", {})]
-        feedback = sorted({r["reason"] for r in state.get("rejected", [])
-                           if r["slot"] in missing and r["reason"].startswith("failed")})
-        return {"round": state.get("round", 0) + 1, "feedback": feedback,
-                "trace": [TraceEvent(node="verify",
-                                     message="all slots covered" if not missing
-                                     else f"uncovered: {', '.join(missing)}",
-                                     data={"missing": missing, "feedback": feedback})]}
+        feedback = sorted(
+            {
+                r["reason"]
+                for r in state.get("rejected", [])
+                if r["slot"] in missing and r["reason"].startswith("failed")
+            }
+        )
+        return {
+            "round": state.get("round", 0) + 1,
+            "feedback": feedback,
+            "trace": [
+                TraceEvent(
+                    node="verify",
+                    message="all slots covered"
+                    if not missing
+                    else f"uncovered: {', '.join(missing)}",
+                    data={"missing": missing, "feedback": feedback},
+                )
+            ],
+        }
 
     def after_verify(self, state: AgentState) -> str:
         problem = state["problem"]
@@ -150,24 +222,33 @@ class Nodes:
             if claim is None:
                 continue
             try:
-                answers[slot] = _in_slot_unit(claim, problem.slot_unit(slot),
-                                              problem.bindings.get(slot, slot))
+                answers[slot] = _in_slot_unit(
+                    claim, problem.slot_unit(slot), problem.bindings.get(slot, slot)
+                )
             except SolverError as e:
                 errors.append(f"{slot}: {e}")
         missing = [s for s in problem.wanted if s not in answers]
+        status: Status
+        error: str | None
         if not problem.wanted:
-            status, error = "failed", "no target found: say what to compute, e.g. " \
-                "'Report your answers as: name = ___ unit'"
+            status, error = (
+                "failed",
+                "no target found: say what to compute, e.g. "
+                "'Report your answers as: name = ___ unit'",
+            )
         elif not missing:
             status, error = "solved", None
         else:
             status = "partial" if answers else "failed"
             reasons = errors + list(state.get("feedback", []))
             error = f"could not determine {', '.join(missing)}" + (
-                f": {'; '.join(reasons)}" if reasons else "")
+                f": {'; '.join(reasons)}" if reasons else ""
+            )
         ans = Answer(id=problem.id, status=status, answers=answers, error=error)
-        return {"answer": ans, "trace": [TraceEvent(node="answer", message=status,
-                                                    data={"error": error})]}
+        return {
+            "answer": ans,
+            "trace": [TraceEvent(node="answer", message=status, data={"error": error})],
+        }
 
 
 def _describe(statement: str, todo: list[str]) -> str:

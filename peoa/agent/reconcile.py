@@ -53,8 +53,15 @@ def reconcile_claims(claims: list[Claim]) -> tuple[dict[str, Claim], list[Reject
             v = _si(c)
             if v is None or c.confidence <= 0.0:
                 reason = c.provenance[-1] if c.provenance else "no usable value"
-                rejected.append(Rejection(slot=slot, expert=c.expert, value=c.value, unit=c.unit,
-                                          reason=f"failed: {reason}"))
+                rejected.append(
+                    Rejection(
+                        slot=slot,
+                        expert=c.expert,
+                        value=c.value,
+                        unit=c.unit,
+                        reason=f"failed: {reason}",
+                    )
+                )
             else:
                 usable.append((c, v))
         if not usable:
@@ -67,14 +74,22 @@ def reconcile_claims(claims: list[Claim]) -> tuple[dict[str, Claim], list[Reject
                     break
             else:
                 clusters.append([item])
-        clusters.sort(key=lambda cl: (sum(c.confidence for c, _ in cl),
-                                      max(c.confidence for c, _ in cl)), reverse=True)
+        clusters.sort(
+            key=lambda cl: (sum(c.confidence for c, _ in cl), max(c.confidence for c, _ in cl)),
+            reverse=True,
+        )
         best = clusters[0]
         accepted[slot] = max(best, key=lambda t: t[0].confidence)[0]
         for cl in clusters[1:]:
             for c, _ in cl:
-                rejected.append(Rejection(
-                    slot=slot, expert=c.expert, value=c.value, unit=c.unit,
-                    reason=f"disagrees with the better-supported value from "
-                           f"{', '.join(sorted({b.expert for b, _ in best}))}"))
+                rejected.append(
+                    Rejection(
+                        slot=slot,
+                        expert=c.expert,
+                        value=c.value,
+                        unit=c.unit,
+                        reason=f"disagrees with the better-supported value from "
+                        f"{', '.join(sorted({b.expert for b, _ in best}))}",
+                    )
+                )
     return accepted, rejected

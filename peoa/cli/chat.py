@@ -30,7 +30,8 @@ def _inputs(assistant: Any) -> Iterator[str]:
 
         assistant.settings.home.mkdir(parents=True, exist_ok=True)
         session: PromptSession[str] = PromptSession(
-            history=FileHistory(str(assistant.settings.home / "chat_history")), multiline=True)
+            history=FileHistory(str(assistant.settings.home / "chat_history")), multiline=True
+        )
         while True:
             try:
                 yield session.prompt("peoa> ", prompt_continuation="  ... ")
@@ -80,5 +81,7 @@ def run_chat(assistant: Any, thread: str, console: Console) -> None:
             console.print(f"  [bold]{slot}[/bold] = {val} {v.unit}")
         if last.status != "solved":
             console.print(f"[yellow]{last.error}[/yellow]")
-            console.print("Can you give the missing information? Restate the problem with it, "
-                          "or name the wanted quantity as 'Report your answers as: x = ___ unit'.")
+            console.print(
+                "Can you give the missing information? Restate the problem with it, "
+                "or name the wanted quantity as 'Report your answers as: x = ___ unit'."
+            )

@@ -11,8 +11,23 @@ from rich.table import Table
 
 from peoa.config import load_settings
 
-REQUIRED = ("langgraph", "pydantic", "pint", "CoolProp", "fluids", "ht", "sympy", "pulp", "kuzu",
-            "sentence_transformers", "transformers", "peft", "openai", "typer", "rich")
+REQUIRED = (
+    "langgraph",
+    "pydantic",
+    "pint",
+    "CoolProp",
+    "fluids",
+    "ht",
+    "sympy",
+    "pulp",
+    "kuzu",
+    "sentence_transformers",
+    "transformers",
+    "peft",
+    "openai",
+    "typer",
+    "rich",
+)
 
 
 def _packages() -> tuple[bool, str, str]:
@@ -76,8 +91,11 @@ def _llm(llm: str | None) -> Callable[[], tuple[bool, str, str]]:
             from pathlib import Path
 
             ok = (Path(target) / "config.json").exists()
-            return ok, f"local model {target}", "" if ok else "point PEOA_LLM=hf:<dir with " \
-                "config.json and weights>"
+            return (
+                ok,
+                f"local model {target}",
+                "" if ok else "point PEOA_LLM=hf:<dir with config.json and weights>",
+            )
         url, _, model = target.partition("#")
         import httpx
 
@@ -86,8 +104,11 @@ def _llm(llm: str | None) -> Callable[[], tuple[bool, str, str]]:
             ok = r.status_code < 500
             return ok, f"{url} answered {r.status_code} (model {model})", ""
         except httpx.HTTPError as e:
-            return False, f"{url} unreachable: {e}", "start the server (vLLM, Ollama) or fix " \
-                "PEOA_LLM=openai:<base_url>#<model>"
+            return (
+                False,
+                f"{url} unreachable: {e}",
+                "start the server (vLLM, Ollama) or fix PEOA_LLM=openai:<base_url>#<model>",
+            )
 
     return check
 
@@ -95,8 +116,11 @@ def _llm(llm: str | None) -> Callable[[], tuple[bool, str, str]]:
 def run_checks(llm: str | None, graph: str | None, console: Console) -> bool:
     """Run every check and print a table; True when all pass."""
     checks: list[tuple[str, Callable[[], tuple[bool, str, str]]]] = [
-        ("packages", _packages), ("torch", _torch), ("embedding model", _embedding),
-        ("knowledge graph", _graph(graph)), ("LLM backend", _llm(llm)),
+        ("packages", _packages),
+        ("torch", _torch),
+        ("embedding model", _embedding),
+        ("knowledge graph", _graph(graph)),
+        ("LLM backend", _llm(llm)),
     ]
     t = Table(title="peoa doctor")
     for col in ("check", "status", "detail", "fix"):

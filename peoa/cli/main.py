@@ -15,14 +15,19 @@ from rich.table import Table
 from peoa.errors import PeoaError
 from peoa.models import Answer, TraceEvent
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="PEOA: engineering problems solved with values, units and a trace.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="PEOA: engineering problems solved with values, units and a trace.",
+)
 graph_app = typer.Typer(no_args_is_help=True, help="The knowledge graph.")
 app.add_typer(graph_app, name="graph")
 console = Console()
 err = Console(stderr=True)
 
-LlmOpt = Annotated[str | None, typer.Option("--llm", help="none | hf:<path> | openai:<url>#<model>")]
+LlmOpt = Annotated[
+    str | None, typer.Option("--llm", help="none | hf:<path> | openai:<url>#<model>")
+]
 GraphOpt = Annotated[str | None, typer.Option("--graph", help="kuzu:<path> | neo4j://host:port")]
 
 
@@ -107,8 +112,14 @@ def batch(
     already = len(done_ids(out)) if resume else 0
     a = _assistant(llm, graph)
     answers: list[Answer] = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=False) as prog:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as prog:
         task = prog.add_task("solving", total=total, completed=already)
 
         def tick(ans: Answer) -> None:
@@ -125,13 +136,18 @@ def batch(
         t.add_column(col)
     for ans in answers:
         vals = ", ".join(
-            f"{k}={v.value:.4g} {v.unit}".strip() if isinstance(v.value, float) else f"{k}={v.value}"
-            for k, v in ans.answers.items())
+            f"{k}={v.value:.4g} {v.unit}".strip()
+            if isinstance(v.value, float)
+            else f"{k}={v.value}"
+            for k, v in ans.answers.items()
+        )
         t.add_row(ans.id, ans.status, vals, (ans.error or "")[:80])
     console.print(t)
     counts = {s: sum(a.status == s for a in answers) for s in ("solved", "partial", "failed")}
-    console.print(f"{len(answers)} solved this run ({already} resumed): " +
-                  ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(
+        f"{len(answers)} solved this run ({already} resumed): "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
 
 
 @app.command(name="eval")
@@ -175,14 +191,22 @@ def eval_(
         t.add_column(col)
     for cat, c in sorted(res["by_category"].items()):
         t.add_row(cat, str(c["n"]), f"{c['score']:.3f}", str(c["answered"]), str(c["wrong"]))
-    t.add_row("[bold]all", str(res["n"]), f"[bold]{res['score']:.3f}", str(res["answered"]),
-              str(res["wrong"]))
+    t.add_row(
+        "[bold]all",
+        str(res["n"]),
+        f"[bold]{res['score']:.3f}",
+        str(res["answered"]),
+        str(res["wrong"]),
+    )
     console.print(t)
 
 
 @app.command()
-def chat(llm: LlmOpt = None, graph: GraphOpt = None,
-         thread: Annotated[str, typer.Option("--thread", help="chat thread id")] = "chat") -> None:
+def chat(
+    llm: LlmOpt = None,
+    graph: GraphOpt = None,
+    thread: Annotated[str, typer.Option("--thread", help="chat thread id")] = "chat",
+) -> None:
     """Interactive chat (history, multi-line input with Esc-Enter, /help, /trace, /quit)."""
     from peoa.cli.chat import run_chat
 
@@ -222,15 +246,20 @@ def graph_init(graph: GraphOpt = None) -> None:
         total = store.count()
     finally:
         store.close()
-    console.print(f"graph {s.graph_uri}: {total} nodes "
-                  f"({', '.join(f'{k} {v}' for k, v in counts.items())}) "
-                  f"in {time.perf_counter() - t0:.1f} s")
+    console.print(
+        f"graph {s.graph_uri}: {total} nodes "
+        f"({', '.join(f'{k} {v}' for k, v in counts.items())}) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
 
 
 @graph_app.command("search")
-def graph_search(query: str, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5,
-                 as_json: Annotated[bool, typer.Option("--json")] = False,
-                 graph: GraphOpt = None) -> None:
+def graph_search(
+    query: str,
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    graph: GraphOpt = None,
+) -> None:
     """Full-text search of the knowledge graph."""
     from graph.stores import open_store
     from peoa.config import load_settings

@@ -14,14 +14,26 @@ from peoa.models import Given, Problem, ReportSlot
 from peoa.problems import BadProblem, read_problems
 from peoa.understand.slots import property_key
 
-THERMOQA_FILES = {1: "tier1_properties.jsonl", 2: "tier2_components.jsonl",
-                  3: "tier3_cycles.jsonl"}
+THERMOQA_FILES = {1: "tier1_properties.jsonl", 2: "tier2_components.jsonl", 3: "tier3_cycles.jsonl"}
 
 # unit suffixes of ThermoQA keys (T1_C, P_kPa, h_kJ_kg...)
 _SUFFIX_UNITS = {
-    "C": "degC", "K": "K", "kPa": "kPa", "MPa": "MPa", "Pa": "Pa", "bar": "bar", "kJ_kg": "kJ/kg",
-    "kJ_kgK": "kJ/(kg*K)", "m3_kg": "m**3/kg", "kg_m3": "kg/m**3", "kgs": "kg/s", "kg_s": "kg/s",
-    "kW": "kW", "ms": "m/s", "m_s": "m/s", "pct": "%",
+    "C": "degC",
+    "K": "K",
+    "kPa": "kPa",
+    "MPa": "MPa",
+    "Pa": "Pa",
+    "bar": "bar",
+    "kJ_kg": "kJ/kg",
+    "kJ_kgK": "kJ/(kg*K)",
+    "m3_kg": "m**3/kg",
+    "kg_m3": "kg/m**3",
+    "kgs": "kg/s",
+    "kg_s": "kg/s",
+    "kW": "kW",
+    "ms": "m/s",
+    "m_s": "m/s",
+    "pct": "%",
 }
 
 
@@ -71,12 +83,16 @@ def thermoqa(root: Path, tier: int, mode: str = "text") -> list[Item]:
         d = json.loads(line)
         cat = d.get("category") or d.get("component") or d.get("cycle_type") or "all"
         weights = {s["id"]: float(s["weight"]) for s in d.get("steps", [])}
-        if mode == "text":
-            problem = Problem(id=d["id"], text=d["question"])
-        else:
-            problem = _structured(d)
-        items.append(Item(problem=problem, category=str(cat), expected=d["expected"],
-                          weights=weights, id=d["id"]))
+        problem = Problem(id=d["id"], text=d["question"]) if mode == "text" else _structured(d)
+        items.append(
+            Item(
+                problem=problem,
+                category=str(cat),
+                expected=d["expected"],
+                weights=weights,
+                id=d["id"],
+            )
+        )
     return items
 
 
@@ -94,14 +110,25 @@ def _structured(d: dict[str, Any]) -> Problem:
         name, unit = split_key(k)
         u = e.get("unit") or unit
         u = "" if u in {"-", "dimensionless", None} else u
-        slots.append(ReportSlot(name="phase" if name == "phase_name" else name,
-                                unit="degC" if u == "C" else u))
+        slots.append(
+            ReportSlot(
+                name="phase" if name == "phase_name" else name, unit="degC" if u == "C" else u
+            )
+        )
     keys = {s.name: property_key(s.name) for s in slots}
-    props = bool(fluid) and all(keys.values()) and set(givens) <= {
-        "T", "P", "x", "h", "s", "u", "v", "rho"}
-    return Problem(id=d["id"], givens=givens, fluid=fluid, report_slots=slots,
-                   domain="properties" if props else "equations",
-                   bindings={s: (k or s) for s, k in keys.items()})
+    props = (
+        bool(fluid)
+        and all(keys.values())
+        and set(givens) <= {"T", "P", "x", "h", "s", "u", "v", "rho"}
+    )
+    return Problem(
+        id=d["id"],
+        givens=givens,
+        fluid=fluid,
+        report_slots=slots,
+        domain="properties" if props else "equations",
+        bindings={s: (k or s) for s, k in keys.items()},
+    )
 
 
 def mmlupro(root: Path) -> list[Item]:
@@ -113,11 +140,17 @@ def mmlupro(root: Path) -> list[Item]:
         val, unit = d["answer_value"], d.get("answer_unit")
         if isinstance(val, list):
             val, unit = val[0], (unit[0] if isinstance(unit, list) and unit else "")
-        items.append(Item(problem=Problem(id=d["id"], text=d["problem"]),
-                          category=d.get("subset", "all"),
-                          expected={"answer": {"value": val, "unit": unit or ""}},
-                          options=d.get("options", []), answer_letter=d.get("answer_letter"),
-                          rel_tol=0.02, id=d["id"]))
+        items.append(
+            Item(
+                problem=Problem(id=d["id"], text=d["problem"]),
+                category=d.get("subset", "all"),
+                expected={"answer": {"value": val, "unit": unit or ""}},
+                options=d.get("options", []),
+                answer_letter=d.get("answer_letter"),
+                rel_tol=0.02,
+                id=d["id"],
+            )
+        )
     return items
 
 
@@ -127,12 +160,21 @@ def scibench(root: Path) -> list[Item]:
     items = []
     for line in path.read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
-        items.append(Item(problem=Problem(id=d["id"], text=d["problem"]),
-                          category=d.get("subset", "all"),
-                          expected={"answer": {"value": d["answer_value"],
-                                               "unit": d.get("answer_unit") or "",
-                                               "abs_tolerance": 1e-6}},
-                          rel_tol=0.05, id=d["id"]))
+        items.append(
+            Item(
+                problem=Problem(id=d["id"], text=d["problem"]),
+                category=d.get("subset", "all"),
+                expected={
+                    "answer": {
+                        "value": d["answer_value"],
+                        "unit": d.get("answer_unit") or "",
+                        "abs_tolerance": 1e-6,
+                    }
+                },
+                rel_tol=0.05,
+                id=d["id"],
+            )
+        )
     return items
 
 
@@ -148,8 +190,9 @@ def problem_file(path: Path) -> list[Item]:
             items.append(Item(problem=None, category="all", error=e.error, id=e.id))
             continue
         exp = {k: {"value": v, "unit": u} for k, (v, u) in e.expect.items()}
-        items.append(Item(problem=e, category=str(e.meta.get("category", "all")), expected=exp,
-                          id=e.id))
+        items.append(
+            Item(problem=e, category=str(e.meta.get("category", "all")), expected=exp, id=e.id)
+        )
     return items
 
 
@@ -168,8 +211,9 @@ register_suite("mmlupro", lambda root, tier, mode: mmlupro(root))
 register_suite("scibench", lambda root, tier, mode: scibench(root))
 
 
-def suite_items(suite: str, root: Path, tier: int | None = None, mode: str = "text",
-                limit: int | None = None) -> list[Item]:
+def suite_items(
+    suite: str, root: Path, tier: int | None = None, mode: str = "text", limit: int | None = None
+) -> list[Item]:
     """Items of a named suite (thermoqa, mmlupro, scibench) or of a problem file path."""
     loader = SUITES.get(suite.lower())
     if loader is not None:

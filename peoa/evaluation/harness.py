@@ -17,12 +17,21 @@ from peoa.sdk import Assistant
 
 def score_item(item: Item, answer: Answer) -> tuple[float, bool, bool, dict[str, Any]]:
     """(score in [0, 1], answered, wrong, detail) of one answered item."""
-    if item.options or "answer" in item.expected and len(item.expected) == 1 and not item.weights:
+    if item.options or ("answer" in item.expected and len(item.expected) == 1 and not item.weights):
         exp = item.expected["answer"]
-        if isinstance(exp.get("value"), int | float) and not item.problem or item.options or \
-                item.rel_tol != 0.02 or item.answer_letter is not None:
-            ok, v = score_single(answer.answers, float(exp["value"]), exp.get("unit"),
-                                 item.rel_tol, float(exp.get("abs_tolerance", 0.0)))
+        if (
+            (isinstance(exp.get("value"), int | float) and not item.problem)
+            or item.options
+            or item.rel_tol != 0.02
+            or item.answer_letter is not None
+        ):
+            ok, v = score_single(
+                answer.answers,
+                float(exp["value"]),
+                exp.get("unit"),
+                item.rel_tol,
+                float(exp.get("abs_tolerance", 0.0)),
+            )
             detail: dict[str, Any] = {"value": v}
             if v is not None and item.options:
                 idx = nearest_option(v, item.options)
@@ -34,9 +43,16 @@ def score_item(item: Item, answer: Answer) -> tuple[float, bool, bool, dict[str,
     return ks.score, ks.answered > 0, ks.wrong > 0, ks.detail
 
 
-def evaluate(suite: str, root: Path, assistant: Assistant, tier: int | None = None,
-             mode: str = "text", limit: int | None = None, workers: int = 1,
-             on_item: Callable[[Item, Answer, float], None] | None = None) -> dict[str, Any]:
+def evaluate(
+    suite: str,
+    root: Path,
+    assistant: Assistant,
+    tier: int | None = None,
+    mode: str = "text",
+    limit: int | None = None,
+    workers: int = 1,
+    on_item: Callable[[Item, Answer, float], None] | None = None,
+) -> dict[str, Any]:
     """Solve and score a suite; returns the summary dict (see module docstring)."""
     items = suite_items(suite, root, tier=tier, mode=mode, limit=limit)
     solvable = [i for i in items if i.problem is not None]
@@ -61,16 +77,29 @@ def evaluate(suite: str, root: Path, assistant: Assistant, tier: int | None = No
         c["score"] += sc
         c["answered"] += was_answered
         c["wrong"] += was_wrong
-        per_item.append({"id": it.id, "score": sc, "status": ans.status, "elapsed_s":
-                         ans.elapsed_s, "detail": detail, "error": ans.error})
+        per_item.append(
+            {
+                "id": it.id,
+                "score": sc,
+                "status": ans.status,
+                "elapsed_s": ans.elapsed_s,
+                "detail": detail,
+                "error": ans.error,
+            }
+        )
         if on_item is not None:
             on_item(it, ans, sc)
     n = len(items)
     for c in cats.values():
         c["score"] = round(c["score"] / c["n"], 4) if c["n"] else 0.0
     out: dict[str, Any] = {
-        "suite": suite, "tier": tier, "mode": mode, "n": n,
-        "score": round(total / n, 4) if n else 0.0, "answered": answered, "wrong": wrong,
+        "suite": suite,
+        "tier": tier,
+        "mode": mode,
+        "n": n,
+        "score": round(total / n, 4) if n else 0.0,
+        "answered": answered,
+        "wrong": wrong,
         "by_category": cats,
         "median_s": round(median([a.elapsed_s for a in answers]), 4) if answers else None,
         "wall_s": round(wall, 2),

@@ -14,8 +14,9 @@ def published_scores(benchmarks: Path) -> dict[str, list[float]]:
     if not readme.exists():
         return out
     for line in readme.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"\|\s*([^|]+?)\s*\|\s*([\d.]+) %\s*\|\s*([\d.]+) %\s*\|\s*([\d.]+) %\s*\|",
-                     line)
+        m = re.match(
+            r"\|\s*([^|]+?)\s*\|\s*([\d.]+) %\s*\|\s*([\d.]+) %\s*\|\s*([\d.]+) %\s*\|", line
+        )
         if m:
             out[m.group(1)] = [float(m.group(i)) / 100 for i in (2, 3, 4)]
     return out
@@ -37,8 +38,9 @@ def write_report(result: dict[str, Any], out_dir: Path, benchmarks: Path) -> Pat
             bars[model] = scores[int(tier) - 1]
     fig, ax = plt.subplots(figsize=(7, 3.5))
     names = list(bars)
-    ax.barh(names, [bars[n] for n in names],
-            color=["#2a7" if n == label else "#889" for n in names])
+    ax.barh(
+        names, [bars[n] for n in names], color=["#2a7" if n == label else "#889" for n in names]
+    )
     ax.set_xlim(0, 1)
     ax.set_xlabel("score")
     ax.set_title(f"{result['suite']} tier {tier}" if tier else result["suite"])
@@ -47,11 +49,17 @@ def write_report(result: dict[str, Any], out_dir: Path, benchmarks: Path) -> Pat
     png = out_dir / "scores.png"
     fig.savefig(png, dpi=110)
     plt.close(fig)
-    lines = [f"# {result['suite']}" + (f" tier {tier}" if tier else ""), "",
-             f"mode: {result['mode']}; n = {result['n']}; score = {result['score']:.3f}; "
-             f"answered = {result['answered']}; wrong = {result['wrong']}", "",
-             "![scores](scores.png)", "", "| category | n | score | answered | wrong |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"# {result['suite']}" + (f" tier {tier}" if tier else ""),
+        "",
+        f"mode: {result['mode']}; n = {result['n']}; score = {result['score']:.3f}; "
+        f"answered = {result['answered']}; wrong = {result['wrong']}",
+        "",
+        "![scores](scores.png)",
+        "",
+        "| category | n | score | answered | wrong |",
+        "|---|---|---|---|---|",
+    ]
     for cat, c in sorted(result["by_category"].items()):
         lines.append(f"| {cat} | {c['n']} | {c['score']:.3f} | {c['answered']} | {c['wrong']} |")
     if len(bars) > 1:

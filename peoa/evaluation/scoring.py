@@ -75,17 +75,21 @@ def within(got: float, want: float, rel: float, abs_tol: float = 0.0) -> bool:
     """
     if not (math.isfinite(got) and math.isfinite(want)):
         return False
-    return abs(got - want) <= max(rel * abs(want), abs_tol)
+    return abs(got - want) <= max(rel * abs(want), abs_tol) * (1 + 1e-9)
 
 
 def _phase_ok(answer: SlotValue, exp: dict[str, Any]) -> bool:
     got = str(answer.value).strip().lower().replace("_", " ")
-    names = [str(exp.get("value", ""))] + list(exp.get("acceptable_aliases", []))
+    names = [str(exp.get("value", "")), *list(exp.get("acceptable_aliases", []))]
     return any(got == n.strip().lower().replace("_", " ") for n in names)
 
 
-def score_keys(answers: dict[str, SlotValue], expected: dict[str, dict[str, Any]],
-               weights: dict[str, float], default_rel: float = 0.02) -> KeyScore:
+def score_keys(
+    answers: dict[str, SlotValue],
+    expected: dict[str, dict[str, Any]],
+    weights: dict[str, float],
+    default_rel: float = 0.02,
+) -> KeyScore:
     """Weighted fraction of expected keys answered within tolerance (equal weights by default)."""
     total = 0.0
     got_w = 0.0
@@ -114,8 +118,9 @@ def score_keys(answers: dict[str, SlotValue], expected: dict[str, dict[str, Any]
         else:
             wrong += 1
             detail[key] = f"wrong: {ans.value} {ans.unit}"
-    return KeyScore(score=got_w / total if total else 0.0, answered=answered, wrong=wrong,
-                    detail=detail)
+    return KeyScore(
+        score=got_w / total if total else 0.0, answered=answered, wrong=wrong, detail=detail
+    )
 
 
 _OPTION_NUM = re.compile(r"[-+]?\d[\d,]*\.?\d*(?:[eE][-+]?\d+)?")
@@ -140,8 +145,9 @@ def nearest_option(value: float, options: list[str]) -> int | None:
     return best
 
 
-def score_single(answers: dict[str, SlotValue], want: float, unit: str | None, rel: float,
-                 abs_tol: float = 0.0) -> tuple[bool | None, float | None]:
+def score_single(
+    answers: dict[str, SlotValue], want: float, unit: str | None, rel: float, abs_tol: float = 0.0
+) -> tuple[bool | None, float | None]:
     """Score a one-number answer: (correct or None when unanswered, the value compared)."""
     numeric = [a for a in answers.values() if not isinstance(a.value, str)]
     if not numeric:

@@ -29,22 +29,67 @@ from solvers.units import parse_unit
 
 _DIFFERENCE_VARS = {"LMTD", "dT1", "dT2"}
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
-    "inlet": ("enter", "inlet", "initial", "supply", "supplied", "upstream", "from", "incoming",
-              "feed", " in at", "section 1", "point 1"),
-    "outlet": ("leave", "leaving", "exit", "outlet", "final", "discharg", "downstream", " to ",
-               "outgoing", "section 2", "point 2", "heated to", "cooled to", "raised to"),
+    "inlet": (
+        "enter",
+        "inlet",
+        "initial",
+        "supply",
+        "supplied",
+        "upstream",
+        "from",
+        "incoming",
+        "feed",
+        " in at",
+        "section 1",
+        "point 1",
+    ),
+    "outlet": (
+        "leave",
+        "leaving",
+        "exit",
+        "outlet",
+        "final",
+        "discharg",
+        "downstream",
+        " to ",
+        "outgoing",
+        "section 2",
+        "point 2",
+        "heated to",
+        "cooled to",
+        "raised to",
+    ),
     "hot": ("hot", "cooled", "steam", "flue", "exhaust", "heating medium", "inner", "inside"),
     "cold": ("cold", "coolant", "cooling water", "heated", "warmed", "outer", "outside"),
     "1": ("first", "stream 1", "stream a", "one stream", "point 1", "section 1", "state 1"),
-    "2": ("second", "stream 2", "stream b", "other stream", "another", "point 2", "section 2",
-          "state 2", "raised to", "increased to"),
+    "2": (
+        "second",
+        "stream 2",
+        "stream b",
+        "other stream",
+        "another",
+        "point 2",
+        "section 2",
+        "state 2",
+        "raised to",
+        "increased to",
+    ),
     "3": ("mixed", "mixture", "combined", "resulting", "leaves the mix"),
 }
 _CONFLICTS = {("inlet", "outlet"), ("hot", "cold"), ("1", "2"), ("1", "3"), ("2", "3")}
-_ROLE_GROUPS = {"inlet": "position", "outlet": "position", "hot": "stream", "cold": "stream",
-                "1": "index", "2": "index", "3": "index"}
-_AFTER_STOP = re.compile(r",|;|\band\b|\busing\b|\bwhile\b|\bwith\b|\bby\b|\bwhich\b|"
-                         r"\bthat\b|\bwhere\b")
+_ROLE_GROUPS = {
+    "inlet": "position",
+    "outlet": "position",
+    "hot": "stream",
+    "cold": "stream",
+    "1": "index",
+    "2": "index",
+    "3": "index",
+}
+_AFTER_STOP = re.compile(
+    r",|;|\band\b|\busing\b|\bwhile\b|\bwith\b|\bby\b|\bwhich\b|"
+    r"\bthat\b|\bwhere\b"
+)
 # knowns that words imply
 _IMPLIED: tuple[tuple[str, dict[str, float]], ...] = (
     (r"\bhorizontal\b", {"z1": 0.0, "z2": 0.0}),
@@ -116,8 +161,9 @@ def _contexts(text: str, qs: list[ExtractedQuantity]) -> list[tuple[str, set[str
     return out
 
 
-def _score(var: Variable, q: ExtractedQuantity, ctx: str, roles: set[str], ordinal: int
-           ) -> float | None:
+def _score(
+    var: Variable, q: ExtractedQuantity, ctx: str, roles: set[str], ordinal: int
+) -> float | None:
     """How well quantity ``q`` fits variable ``var``; None when the dimensions differ."""
     if q.dimensionality != var.dimensionality:
         return None
@@ -171,7 +217,7 @@ def _ranked_assignments(
             yield -neg, names
         for i in range(len(idx)):
             if idx[i] + 1 < len(options[i]):
-                nxt = idx[:i] + (idx[i] + 1,) + idx[i + 1 :]
+                nxt = (*idx[:i], idx[i] + 1, *idx[i + 1 :])
                 if nxt not in seen:
                     seen.add(nxt)
                     heapq.heappush(heap, (-total(nxt), nxt))
@@ -200,8 +246,10 @@ def _bind_slot(slot: ReportSlot, variables: list[Variable], question: str) -> st
     return best.name if best else None
 
 
-_QUESTION = re.compile(r"(?i)\b(find|determine|calculate|compute|estimate|what|how much|how "
-                       r"many|evaluate|obtain|identify|predict)\b")
+_QUESTION = re.compile(
+    r"(?i)\b(find|determine|calculate|compute|estimate|what|how much|how "
+    r"many|evaluate|obtain|identify|predict)\b"
+)
 
 
 def _question_text(text: str) -> str:
@@ -228,17 +276,33 @@ def _targets_from_question(question: str, candidates: list[Variable]) -> list[Re
 
 
 _PROPERTY_QUESTION = {
-    "enthalpy": "h", "entropy": "s", "specific volume": "v", "internal energy": "u",
-    "density": "rho", "quality": "x", "phase": "phase", "saturation temperature": "T_sat",
-    "saturation pressure": "P_sat", "temperature": "T",
+    "enthalpy": "h",
+    "entropy": "s",
+    "specific volume": "v",
+    "internal energy": "u",
+    "density": "rho",
+    "quality": "x",
+    "phase": "phase",
+    "saturation temperature": "T_sat",
+    "saturation pressure": "P_sat",
+    "temperature": "T",
 }
 
 
 def _property_givens(qs: list[ExtractedQuantity], text: str) -> dict[str, Given]:
     givens: dict[str, Given] = {}
-    dims = {k: parse_unit(u).dimensionality for k, u in (
-        ("T", "K"), ("P", "Pa"), ("h", "J/kg"), ("s", "J/(kg*K)"), ("v", "m**3/kg"),
-        ("rho", "kg/m**3"), ("x", "dimensionless"))}
+    dims = {
+        k: parse_unit(u).dimensionality
+        for k, u in (
+            ("T", "K"),
+            ("P", "Pa"),
+            ("h", "J/kg"),
+            ("s", "J/(kg*K)"),
+            ("v", "m**3/kg"),
+            ("rho", "kg/m**3"),
+            ("x", "dimensionless"),
+        )
+    }
     for q in qs:
         d = q.dimensionality
         ctx = (q.before[-40:] + " " + q.after[:10]).lower()
@@ -259,18 +323,41 @@ def _property_givens(qs: list[ExtractedQuantity], text: str) -> dict[str, Given]
         elif d == dims["x"] and (sym == "x" or "quality" in ctx or "dryness" in ctx):
             key = "x"
         if key and key not in givens:
-            si = {"T": "K", "P": "Pa", "h": "J/kg", "u": "J/kg", "s": "J/(kg*K)",
-                  "v": "m**3/kg", "rho": "kg/m**3", "x": "dimensionless"}[key]
-            givens[key] = Given(name=key, value=float(q.q.to(si).magnitude), unit=si,
-                                source="text", text=text[q.start : q.end])
+            si = {
+                "T": "K",
+                "P": "Pa",
+                "h": "J/kg",
+                "u": "J/kg",
+                "s": "J/(kg*K)",
+                "v": "m**3/kg",
+                "rho": "kg/m**3",
+                "x": "dimensionless",
+            }[key]
+            givens[key] = Given(
+                name=key,
+                value=float(q.q.to(si).magnitude),
+                unit=si,
+                source="text",
+                text=text[q.start : q.end],
+            )
     low = text.lower()
     if "x" not in givens and len({"T", "P"} & set(givens)) == 1 and len(givens) == 1:
         if re.search(r"saturated (liquid|water)(?! vapou?r)", low):
-            givens["x"] = Given(name="x", value=0.0, unit="dimensionless", source="inferred",
-                                text="saturated liquid")
+            givens["x"] = Given(
+                name="x",
+                value=0.0,
+                unit="dimensionless",
+                source="inferred",
+                text="saturated liquid",
+            )
         elif re.search(r"saturated (vapou?r|steam|water vapou?r)|dry saturated", low):
-            givens["x"] = Given(name="x", value=1.0, unit="dimensionless", source="inferred",
-                                text="saturated vapour")
+            givens["x"] = Given(
+                name="x",
+                value=1.0,
+                unit="dimensionless",
+                source="inferred",
+                text="saturated vapour",
+            )
     return givens
 
 
@@ -292,20 +379,30 @@ def understand(problem: Problem) -> Problem:
             q_low = _question_text(text).lower()
             keys = []
             for phrase, key in _PROPERTY_QUESTION.items():
-                if phrase in q_low and key not in keys and not any(
-                    phrase in other and phrase != other for other in _PROPERTY_QUESTION
-                    if other in q_low
+                if (
+                    phrase in q_low
+                    and key not in keys
+                    and not any(
+                        phrase in other and phrase != other
+                        for other in _PROPERTY_QUESTION
+                        if other in q_low
+                    )
                 ):
                     keys.append(key)
             slots = [ReportSlot(name=k) for k in keys]
-        keys = {s.name: property_key(s.name) for s in slots}
-        if slots and all(keys.values()):
-            givens = _property_givens(qs, text)
-            if givens:
-                return problem.model_copy(update={
-                    "fluid": fluid, "givens": givens, "report_slots": slots, "domain": "properties",
-                    "bindings": {s: k for s, k in keys.items() if k},
-                })
+        prop_keys = {s.name: property_key(s.name) for s in slots}
+        if slots and all(prop_keys.values()):
+            prop_givens = _property_givens(qs, text)
+            if prop_givens:
+                return problem.model_copy(
+                    update={
+                        "fluid": fluid,
+                        "givens": prop_givens,
+                        "report_slots": slots,
+                        "domain": "properties",
+                        "bindings": {s: k for s, k in prop_keys.items() if k},
+                    }
+                )
 
     # closed-form relations
     eqs = applicable(EQUATIONS, text)
@@ -339,8 +436,13 @@ def understand(problem: Problem) -> Problem:
             opts.append((-2.0, None))  # the number may be irrelevant
             options.append(opts)
         targets = [bindings[s.name] for s in slots if s.name in bindings]
-        implied = {k: v for pat, kv in _IMPLIED if re.search(pat, text, re.I)
-                   for k, v in kv.items() if k in VARIABLES_BY_NAME}
+        implied = {
+            k: v
+            for pat, kv in _IMPLIED
+            if re.search(pat, text, re.I)
+            for k, v in kv.items()
+            if k in VARIABLES_BY_NAME
+        }
         chosen: list[str | None] | None = None
         solved = False
         deadline = time.perf_counter() + _SEARCH_BUDGET_S
@@ -350,8 +452,13 @@ def understand(problem: Problem) -> Problem:
             if chosen is None:
                 chosen = names  # best-scored, kept if nothing solves
             knowns = dict(implied)
-            knowns.update({n: float(q.q.to(VARIABLES_BY_NAME[n].unit).magnitude)
-                           for n, q in zip(names, qs, strict=True) if n is not None})
+            knowns.update(
+                {
+                    n: float(q.q.to(VARIABLES_BY_NAME[n].unit).magnitude)
+                    for n, q in zip(names, qs, strict=True)
+                    if n is not None
+                }
+            )
             if any(t in knowns for t in targets):
                 continue
             try:
@@ -364,20 +471,31 @@ def understand(problem: Problem) -> Problem:
         for i, (q, name) in enumerate(zip(qs, chosen or [None] * len(qs), strict=True)):
             src = text[q.start : q.end]
             if name is None:
-                givens[f"q{i + 1}"] = Given(name=f"q{i + 1}", value=float(q.q.magnitude),
-                                            unit=str(q.q.units), source="text", text=src)
+                givens[f"q{i + 1}"] = Given(
+                    name=f"q{i + 1}",
+                    value=float(q.q.magnitude),
+                    unit=str(q.q.units),
+                    source="text",
+                    text=src,
+                )
                 continue
             unit = VARIABLES_BY_NAME[name].unit
-            givens[name] = Given(name=name, value=float(q.q.to(unit).magnitude), unit=unit,
-                                 source="text", text=src)
+            givens[name] = Given(
+                name=name, value=float(q.q.to(unit).magnitude), unit=unit, source="text", text=src
+            )
         if inferred_targets and (not solved or any(n is None for n in chosen or [])):
             # we guessed the target from the question and could not use every number: a
             # declined answer is better than a wrong one
             bindings = {}
-        for k, v in implied.items():
-            if k not in givens and any(k in e.variables for e in eqs):
-                givens[k] = Given(name=k, value=v, unit=VARIABLES_BY_NAME[k].unit,
-                                  source="inferred", text="implied by the wording")
+        for name, val in implied.items():
+            if name not in givens and any(name in e.variables for e in eqs):
+                givens[name] = Given(
+                    name=name,
+                    value=val,
+                    unit=VARIABLES_BY_NAME[name].unit,
+                    source="inferred",
+                    text="implied by the wording",
+                )
     # slots nothing computes but a given answers, when the text asks for a conversion
     asks_conversion = re.search(r"(?i)\b(convert|express|equivalent|in units of)\b", text)
     for s in slots if asks_conversion else []:
@@ -390,7 +508,12 @@ def understand(problem: Problem) -> Problem:
             same = [k for k, g in givens.items() if g.q.dimensionality == dim]
             if len(same) == 1:
                 bindings[s.name] = same[0]
-    return problem.model_copy(update={
-        "fluid": fluid, "givens": givens, "report_slots": slots, "domain": "equations",
-        "bindings": bindings,
-    })
+    return problem.model_copy(
+        update={
+            "fluid": fluid,
+            "givens": givens,
+            "report_slots": slots,
+            "domain": "equations",
+            "bindings": bindings,
+        }
+    )

@@ -26,17 +26,78 @@ _SYMBOL_RE = re.compile(r"(?P<sym>[A-Za-zηρμνΔτṁẆQ̇][\w,′'̇]{0,12}
 _UNIT_CHARS = re.compile(r"[\w°%µμΩ³²¹⁰⁴⁵⁶⁷⁸⁹⁻·⋅*/^()\-.'\"]+")
 # English words that pint would read as units
 _NOT_UNITS = {
-    "a", "at", "and", "or", "of", "the", "to", "is", "in", "for", "by", "with", "from", "on",
-    "as", "it", "be", "are", "an", "if", "per", "t", "x", "each", "times", "c", "k",
-    "b", "d", "e", "f", "p", "r", "v", "u", "degree", "degrees", "percent", "ft.", "into",
+    "a",
+    "at",
+    "and",
+    "or",
+    "of",
+    "the",
+    "to",
+    "is",
+    "in",
+    "for",
+    "by",
+    "with",
+    "from",
+    "on",
+    "as",
+    "it",
+    "be",
+    "are",
+    "an",
+    "if",
+    "per",
+    "t",
+    "x",
+    "each",
+    "times",
+    "c",
+    "k",
+    "b",
+    "d",
+    "e",
+    "f",
+    "p",
+    "r",
+    "v",
+    "u",
+    "degree",
+    "degrees",
+    "percent",
+    "ft.",
+    "into",
 }
-_DELTA_WORDS = ("rise", "difference", "change", "increase", "drop", "decrease", "approach",
-                "δt", "Δt", "delta", "gradient", "raised by", "lowered by", "differential")
+_DELTA_WORDS = (
+    "rise",
+    "difference",
+    "change",
+    "increase",
+    "drop",
+    "decrease",
+    "approach",
+    "δt",
+    "Δt",
+    "delta",
+    "gradient",
+    "raised by",
+    "lowered by",
+    "differential",
+)
 _PERCENT_WORDS = ("percent", "per cent", "pct")
-_WORD_UNITS = {"degrees celsius": "degC", "degrees fahrenheit": "degF", "degrees c": "degC",
-               "degrees f": "degF", "kelvin": "K", "percent": "%", "per cent": "%",
-               "degree celsius": "degC", "deg c": "degC", "deg f": "degF", "celsius": "degC",
-               "fahrenheit": "degF"}
+_WORD_UNITS = {
+    "degrees celsius": "degC",
+    "degrees fahrenheit": "degF",
+    "degrees c": "degC",
+    "degrees f": "degF",
+    "kelvin": "K",
+    "percent": "%",
+    "per cent": "%",
+    "degree celsius": "degC",
+    "deg c": "degC",
+    "deg f": "degF",
+    "celsius": "degC",
+    "fahrenheit": "degF",
+}
 
 
 @dataclass
@@ -96,7 +157,11 @@ def _unit_after(text: str, pos: int) -> tuple[str, int]:
                 if is_gauge(c):
                     return c, start + len(c)
                 parse_unit(c)
-                return c, start + len(c)
+                end = start + len(c)
+                gm = re.match(r"\s*(?:\(g\)|\(gauge\)|gauge\b)", text[end:])
+                if gm and parse_unit(c).dimensionality == parse_unit("Pa").dimensionality:
+                    return c + " gauge", end + gm.end()
+                return c, end
             except SolverError:
                 # drop the last character group and try again ("kg/s." -> "kg/s")
                 cut = re.match(r"(.*[^\w])\w+$|(.*)\W$", c)
@@ -107,8 +172,11 @@ def _unit_after(text: str, pos: int) -> tuple[str, int]:
     return "", pos
 
 
-_INCH_NEXT = re.compile(r"\s*(?:[.,;:)\n]|$|(?:diameter|pipe|tube|thick|long|wide|high|i\.?d|o\.?d|"
-                       r"schedule|sch|nominal)\b)", re.I)
+_INCH_NEXT = re.compile(
+    r"\s*(?:[.,;:)\n]|$|(?:diameter|pipe|tube|thick|long|wide|high|i\.?d|o\.?d|"
+    r"schedule|sch|nominal)\b)",
+    re.I,
+)
 
 
 def _is_word(c: str) -> bool:
@@ -144,8 +212,15 @@ def extract_quantities(text: str) -> list[ExtractedQuantity]:
         after = text[end : end + 40]
         if unit.lower() in _PERCENT_WORDS:
             unit = "%"
-        q = ExtractedQuantity(value=value, unit=unit, start=s, end=end, before=before,
-                              after=after, symbol=sym_m.group("sym") if sym_m else None)
+        q = ExtractedQuantity(
+            value=value,
+            unit=unit,
+            start=s,
+            end=end,
+            before=before,
+            after=after,
+            symbol=sym_m.group("sym") if sym_m else None,
+        )
         ctx = (before[-30:] + " " + after[:15]).lower()
         if unit in {"°C", "°F", "degC", "degF", "C", "F"} and any(
             re.search(rf"(?<!\w){re.escape(w)}(?!\w)", ctx) for w in _DELTA_WORDS

@@ -6,8 +6,21 @@ import re
 import unicodedata
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-_GREEK = {"η": "eta", "ρ": "rho", "μ": "mu", "ν": "nu", "τ": "tau", "Δ": "delta", "δ": "delta",
-          "ε": "eps", "λ": "lambda", "α": "alpha", "β": "beta", "θ": "theta", "ω": "omega"}
+_GREEK = {
+    "η": "eta",
+    "ρ": "rho",
+    "μ": "mu",
+    "ν": "nu",
+    "τ": "tau",
+    "Δ": "delta",
+    "δ": "delta",
+    "ε": "eps",
+    "λ": "lambda",
+    "α": "alpha",
+    "β": "beta",
+    "θ": "theta",
+    "ω": "omega",
+}
 
 
 def slot_key(name: str) -> str:
@@ -27,10 +40,30 @@ def slot_key(name: str) -> str:
 
 # fluid-property slot names -> property keys (see experts.tools.properties.PROPERTY_UNITS)
 _PROPERTY_WORDS = {
-    "h": "h", "enthalpy": "h", "s": "s", "entropy": "s", "v": "v", "specificvolume": "v",
-    "u": "u", "internalenergy": "u", "rho": "rho", "density": "rho", "t": "T", "temperature": "T",
-    "p": "P", "pressure": "P", "x": "x", "quality": "x", "phase": "phase", "phasename": "phase",
-    "tsat": "T_sat", "psat": "P_sat", "cp": "cp", "cv": "cv", "z": "Z", "pr": "Pr",
+    "h": "h",
+    "enthalpy": "h",
+    "s": "s",
+    "entropy": "s",
+    "v": "v",
+    "specificvolume": "v",
+    "u": "u",
+    "internalenergy": "u",
+    "rho": "rho",
+    "density": "rho",
+    "t": "T",
+    "temperature": "T",
+    "p": "P",
+    "pressure": "P",
+    "x": "x",
+    "quality": "x",
+    "phase": "phase",
+    "phasename": "phase",
+    "tsat": "T_sat",
+    "psat": "P_sat",
+    "cp": "cp",
+    "cv": "cv",
+    "z": "Z",
+    "pr": "Pr",
 }
 for _p in ("h", "s", "v", "u", "rho"):
     for _suf in ("f", "g"):

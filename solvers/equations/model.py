@@ -64,8 +64,10 @@ class Equation:
     @cached_property
     def symbolic_residual(self) -> sp.Expr:
         """``lhs - rhs`` with constants kept as symbols (sympy solves these far faster)."""
-        loc = {n: sp.Symbol(n, positive=True) if n in self.constants else sp.Symbol(n)
-               for n in self.symbol_names}
+        loc = {
+            n: sp.Symbol(n, positive=True) if n in self.constants else sp.Symbol(n)
+            for n in self.symbol_names
+        }
         return sp.sympify(self.lhs, locals=loc) - sp.sympify(self.rhs, locals=loc)
 
     def constant_subs(self) -> dict[sp.Symbol, float]:

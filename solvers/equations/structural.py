@@ -169,8 +169,13 @@ def solve_structural(
             values[var] = value
             used.add(eq.name)
             steps.append(
-                Step(eq.name, var, value, {n: values[n] for n in eq.variables if n != var},
-                     eq.reference)
+                Step(
+                    eq.name,
+                    var,
+                    value,
+                    {n: values[n] for n in eq.variables if n != var},
+                    eq.reference,
+                )
             )
             progress = True
     missing_targets = [t for t in targets if t not in values]

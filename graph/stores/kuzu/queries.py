@@ -17,8 +17,7 @@ def upsert_node(label: str, props: tuple[str, ...]) -> str:
 
 def upsert_edge(rel: str, src: str, dst: str) -> str:
     """MERGE a relation between two existing nodes."""
-    return (f"MATCH (a:{src} {{id: $src}}), (b:{dst} {{id: $dst}}) "
-            f"MERGE (a)-[:{rel}]->(b)")
+    return f"MATCH (a:{src} {{id: $src}}), (b:{dst} {{id: $dst}}) MERGE (a)-[:{rel}]->(b)"
 
 
 def count_nodes(label: str) -> str:
@@ -39,8 +38,10 @@ def drop_fts(label: str) -> str:
 
 def query_fts(label: str) -> str:
     """BM25 search over one label's full-text index."""
-    return (f"CALL QUERY_FTS_INDEX('{label}', '{label.lower()}_fts', $q) "
-            "RETURN node.id, node.name, node.description, score ORDER BY score DESC LIMIT $k")
+    return (
+        f"CALL QUERY_FTS_INDEX('{label}', '{label.lower()}_fts', $q) "
+        "RETURN node.id, node.name, node.description, score ORDER BY score DESC LIMIT $k"
+    )
 
 
 SHOW_INDEXES = "CALL SHOW_INDEXES() RETURN *"

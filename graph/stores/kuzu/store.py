@@ -137,7 +137,9 @@ class KuzuStore:
                 rows = self._exec("query_fts", Q.query_fts(lb), {"q": query, "k": k})
             except QueryError:
                 continue  # no index yet for this label
-            hits.extend(Hit(id=r[0], label=lb, text=f"{r[1]}: {r[2]}", score=float(r[3]),
-                            path=[r[0]]) for r in rows)
+            hits.extend(
+                Hit(id=r[0], label=lb, text=f"{r[1]}: {r[2]}", score=float(r[3]), path=[r[0]])
+                for r in rows
+            )
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
