@@ -9,8 +9,16 @@ from peoa.models import Answer, Claim, Given, Problem, ReportSlot, Subtask, Trac
 if TYPE_CHECKING:
     from peoa.sdk import Assistant
 
-__all__ = ["Answer", "Assistant", "Claim", "Given", "Problem", "ReportSlot", "Subtask",
-           "TraceEvent"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Claim",
+    "Given",
+    "Problem",
+    "ReportSlot",
+    "Subtask",
+    "TraceEvent",
+]
 __version__ = "0.1.0"
 
 

@@ -26,12 +26,15 @@ def lines(path: Path):
 
 def test_result_lines_and_bad_problems(tmp_path, assistant):
     inp = tmp_path / "in.jsonl"
-    write_jsonl(inp, [
-        {"id": "ok", "text": GOOD.format(p=10)},
-        {"text": "no id here"},
-        {"id": "badunit", "givens": {"rho": "12 blorps"}, "targets": ["Re"]},
-        {"id": "unsolvable", "text": "Find Re.\nReport your answers as:\nRe = ___"},
-    ])
+    write_jsonl(
+        inp,
+        [
+            {"id": "ok", "text": GOOD.format(p=10)},
+            {"text": "no id here"},
+            {"id": "badunit", "givens": {"rho": "12 blorps"}, "targets": ["Re"]},
+            {"id": "unsolvable", "text": "Find Re.\nReport your answers as:\nRe = ___"},
+        ],
+    )
     out = tmp_path / "out.jsonl"
     run_batch(inp, out, assistant)
     rows = {r["id"]: r for r in lines(out)}
@@ -62,8 +65,20 @@ def test_resume_skips_done_and_drops_torn_line(tmp_path, assistant):
     inp = tmp_path / "in.jsonl"
     write_jsonl(inp, [{"id": f"p{i}", "text": GOOD.format(p=i)} for i in range(5)])
     out = tmp_path / "out.jsonl"
-    out.write_text(json.dumps({"id": "p0", "status": "solved", "answers": {}, "error": None,
-                               "trace": [], "elapsed_s": 0}) + "\n" + '{"id": "p1", "sta')
+    out.write_text(
+        json.dumps(
+            {
+                "id": "p0",
+                "status": "solved",
+                "answers": {},
+                "error": None,
+                "trace": [],
+                "elapsed_s": 0,
+            }
+        )
+        + "\n"
+        + '{"id": "p1", "sta'
+    )
     assert done_ids(out) == {"p0"}
     run_batch(inp, out, assistant, resume=True, workers=2)
     ids = [r["id"] for r in lines(out)]

@@ -9,7 +9,8 @@ from peoa.models import Given, Problem, parse_report_slots
 def test_report_slots_with_units_and_colons():
     body, slots = parse_report_slots(
         "Find things.\n\nPresent your final answers in the following format:\n"
-        "h₁ = ___ kJ/kg\nη_th = ___\nPhase: ___")
+        "h₁ = ___ kJ/kg\nη_th = ___\nPhase: ___"
+    )
     assert body == "Find things."
     assert [(s.name, s.unit) for s in slots] == [("h₁", "kJ/kg"), ("η_th", ""), ("Phase", "")]
 
@@ -36,4 +37,4 @@ def test_registry_rejects_duplicates_and_unknowns():
         reg.register(reg.get("units"))
     with pytest.raises(UnknownExpertError, match="nope"):
         ExpertRegistry().get("nope")
-    assert [e.name for e in reg.for_skills(["properties"])][0] in {"properties", "equations"}
+    assert {e.name for e in reg.for_skills(["properties"])} == {"properties", "equations"}

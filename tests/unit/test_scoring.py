@@ -9,11 +9,11 @@ def exp(v, unit, pct=2.0, abs_tol=0.5):
 
 
 def test_unit_conversion_before_comparing():
-    s = score_keys({"T_sat": SlotValue(value=453.03, unit="K")}, {"T_sat_C": exp(179.88, "C")},
-                   {})
+    s = score_keys({"T_sat": SlotValue(value=453.03, unit="K")}, {"T_sat_C": exp(179.88, "C")}, {})
     assert s.score == 1.0
-    s = score_keys({"h": SlotValue(value=1290.0, unit="Btu/lbm")}, {"h_kJ_kg": exp(3000.6, "kJ/kg")},
-                   {})
+    s = score_keys(
+        {"h": SlotValue(value=1290.0, unit="Btu/lbm")}, {"h_kJ_kg": exp(3000.6, "kJ/kg")}, {}
+    )
     assert s.score == 1.0  # 1290 Btu/lbm = 3000.5 kJ/kg
 
 
@@ -28,16 +28,21 @@ def test_tolerances_percent_or_absolute():
 def test_weighted_steps_and_counts():
     expected = {"h1": exp(100.0, "kJ/kg"), "w_net": exp(50.0, "kJ/kg"), "eta_th": exp(0.3, "-")}
     weights = {"h1": 1, "w_net": 5, "eta_th": 4}
-    answers = {"h₁": SlotValue(value=100.0, unit="kJ/kg"), "w_net": SlotValue(value=80.0,
-                                                                              unit="kJ/kg")}
+    answers = {
+        "h₁": SlotValue(value=100.0, unit="kJ/kg"),
+        "w_net": SlotValue(value=80.0, unit="kJ/kg"),
+    }
     s = score_keys(answers, expected, weights)
     assert s.score == pytest.approx(1 / 10)
     assert (s.answered, s.wrong) == (2, 1)
 
 
 def test_slot_matching_normalises_names():
-    answers = {"Ẇ_net": SlotValue(value=1.0), "s_gen,pump": SlotValue(value=2.0),
-               "Phase": SlotValue(value="superheated_vapor")}
+    answers = {
+        "Ẇ_net": SlotValue(value=1.0),
+        "s_gen,pump": SlotValue(value=2.0),
+        "Phase": SlotValue(value="superheated_vapor"),
+    }
     assert match_slot("W_dot_net", answers).value == 1.0
     assert match_slot("s_gen_pump", answers).value == 2.0
     assert match_slot("phase_name", answers).value == "superheated_vapor"
@@ -45,8 +50,13 @@ def test_slot_matching_normalises_names():
 
 
 def test_phase_aliases():
-    e = {"phase_name": {"value": "superheated_vapor", "type": "exact_match",
-                        "acceptable_aliases": ["superheated", "steam"]}}
+    e = {
+        "phase_name": {
+            "value": "superheated_vapor",
+            "type": "exact_match",
+            "acceptable_aliases": ["superheated", "steam"],
+        }
+    }
     assert score_keys({"phase": SlotValue(value="superheated_vapor")}, e, {}).score == 1.0
     assert score_keys({"phase": SlotValue(value="two_phase")}, e, {}).score == 0.0
 

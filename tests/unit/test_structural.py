@@ -8,8 +8,12 @@ from solvers.errors import InconsistentError, UnderdeterminedError
 
 def test_chain_of_equations():
     # velocity from volumetric flow and diameter, then Reynolds number
-    vals, steps = solve_structural({"V_dot": 0.01, "D": 0.1, "rho": 1000.0, "mu": 1e-3}, ["Re"],
-                                   EQUATIONS, text="water in a pipe")
+    vals, steps = solve_structural(
+        {"V_dot": 0.01, "D": 0.1, "rho": 1000.0, "mu": 1e-3},
+        ["Re"],
+        EQUATIONS,
+        text="water in a pipe",
+    )
     v = 0.01 / (math.pi * 0.1**2 / 4)
     assert vals["Re"] == pytest.approx(1000 * v * 0.1 / 1e-3)
     assert [s.equation for s in steps][-1] == "reynolds"
@@ -23,8 +27,12 @@ def test_underdetermined_names_what_is_missing():
 
 def test_inconsistent_givens_are_named():
     with pytest.raises(InconsistentError) as e:
-        solve_structural({"rho": 1000.0, "V": 2.0, "D": 0.1, "mu": 1e-3, "Re": 5.0}, ["Re"],
-                         EQUATIONS, text="pipe")
+        solve_structural(
+            {"rho": 1000.0, "V": 2.0, "D": 0.1, "mu": 1e-3, "Re": 5.0},
+            ["Re"],
+            EQUATIONS,
+            text="pipe",
+        )
     assert "Re" in e.value.conflicting
 
 

@@ -7,9 +7,30 @@ from hypothesis import strategies as st
 from solvers.errors import UnitParseError
 from solvers.units import convert, parse_quantity, parse_unit, to_unit
 
-UNITS = ["kPa", "psia", "bar", "atm", "kJ/(kg·K)", "Btu/lbm-°F", "m³/kg", "ft3/lbm", "W/m2K",
-         "Btu/hr-ft²-°F", "min⁻¹", "1/s", "lbf", "N", "kmol/h", "lbmol/hr", "cP", "Pa·s", "gpm",
-         "m^3/s", "hp", "kW"]
+UNITS = [
+    "kPa",
+    "psia",
+    "bar",
+    "atm",
+    "kJ/(kg·K)",
+    "Btu/lbm-°F",
+    "m³/kg",
+    "ft3/lbm",
+    "W/m2K",
+    "Btu/hr-ft²-°F",
+    "min⁻¹",
+    "1/s",
+    "lbf",
+    "N",
+    "kmol/h",
+    "lbmol/hr",
+    "cP",
+    "Pa·s",
+    "gpm",
+    "m^3/s",
+    "hp",
+    "kW",
+]
 
 
 @pytest.mark.parametrize("unit", UNITS)
@@ -17,10 +38,21 @@ def test_textbook_units_parse(unit):
     parse_unit(unit)
 
 
-@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
-       st.sampled_from([("kPa", "psi"), ("kJ/(kg·K)", "Btu/lbm-°F"), ("m³/kg", "ft3/lbm"),
-                        ("W/m2K", "Btu/hr-ft²-°F"), ("kg/s", "lbm/hr"), ("°C", "°F"),
-                        ("K", "°R"), ("°F", "K")]))
+@given(
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    st.sampled_from(
+        [
+            ("kPa", "psi"),
+            ("kJ/(kg·K)", "Btu/lbm-°F"),
+            ("m³/kg", "ft3/lbm"),
+            ("W/m2K", "Btu/hr-ft²-°F"),
+            ("kg/s", "lbm/hr"),
+            ("°C", "°F"),
+            ("K", "°R"),
+            ("°F", "K"),
+        ]
+    ),
+)
 def test_round_trip(value, pair):
     a, b = pair
     back = convert(convert(value, a, b), b, a)
