@@ -16,7 +16,7 @@ from typing import Any
 
 from experts.registry import ExpertRegistry, default_registry
 from graph.protocols import Retriever
-from peoa.agent.graph import Agent, sqlite_checkpointer
+from peoa.agent.workflow import Agent, sqlite_checkpointer
 from peoa.config import Settings, load_settings
 from peoa.errors import PeoaError
 from peoa.models import Answer, Problem, TraceEvent
