@@ -40,6 +40,10 @@ def _same(a: float | str, b: float | str) -> bool:
     return abs(a - b) <= CLUSTER_RTOL * max(abs(a), abs(b), 1e-300)
 
 
+def _rejection(c: Claim, reason: str) -> Rejection:
+    return Rejection(slot=c.slot, expert=c.expert, value=c.value, unit=c.unit, reason=reason)
+
+
 def reconcile_claims(claims: list[Claim]) -> tuple[dict[str, Claim], list[Rejection]]:
     """Accept one claim per slot: the largest total-confidence cluster, ties by confidence."""
     accepted: dict[str, Claim] = {}
@@ -53,15 +57,7 @@ def reconcile_claims(claims: list[Claim]) -> tuple[dict[str, Claim], list[Reject
             v = _si(c)
             if v is None or c.confidence <= 0.0:
                 reason = c.provenance[-1] if c.provenance else "no usable value"
-                rejected.append(
-                    Rejection(
-                        slot=slot,
-                        expert=c.expert,
-                        value=c.value,
-                        unit=c.unit,
-                        reason=f"failed: {reason}",
-                    )
-                )
+                rejected.append(_rejection(c, f"failed: {reason}"))
             else:
                 usable.append((c, v))
         if not usable:
@@ -80,16 +76,10 @@ def reconcile_claims(claims: list[Claim]) -> tuple[dict[str, Claim], list[Reject
         )
         best = clusters[0]
         accepted[slot] = max(best, key=lambda t: t[0].confidence)[0]
+        winners = ", ".join(sorted({b.expert for b, _ in best}))
         for cl in clusters[1:]:
             for c, _ in cl:
                 rejected.append(
-                    Rejection(
-                        slot=slot,
-                        expert=c.expert,
-                        value=c.value,
-                        unit=c.unit,
-                        reason=f"disagrees with the better-supported value from "
-                        f"{', '.join(sorted({b.expert for b, _ in best}))}",
-                    )
+                    _rejection(c, f"disagrees with the better-supported value from {winners}")
                 )
     return accepted, rejected

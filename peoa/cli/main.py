@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -235,9 +237,6 @@ def graph_init(graph: GraphOpt = None) -> None:
     t0 = time.perf_counter()
     try:
         store = open_store(s.graph_uri)
-    except PeoaError as e:  # pragma: no cover - graph errors are not PeoaErrors
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2) from e
     except Exception as e:
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
@@ -253,6 +252,23 @@ def graph_init(graph: GraphOpt = None) -> None:
     )
 
 
+@contextmanager
+def _read_store(graph: str | None) -> Iterator[Any]:
+    """The configured graph opened read-only (exit 2 with a hint when it cannot be)."""
+    from graph.stores import open_store
+    from peoa.config import load_settings
+
+    try:
+        store = open_store(load_settings(graph=graph).graph_uri, read_only=True)
+    except Exception as e:
+        err.print(f"[red]error:[/red] {e}; run 'peoa graph init' first")
+        raise typer.Exit(2) from e
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 @graph_app.command("search")
 def graph_search(
     query: str,
@@ -261,19 +277,8 @@ def graph_search(
     graph: GraphOpt = None,
 ) -> None:
     """Full-text search of the knowledge graph."""
-    from graph.stores import open_store
-    from peoa.config import load_settings
-
-    s = load_settings(graph=graph)
-    try:
-        store = open_store(s.graph_uri, read_only=True)
-    except Exception as e:
-        err.print(f"[red]error:[/red] {e}; run 'peoa graph init' first")
-        raise typer.Exit(2) from e
-    try:
+    with _read_store(graph) as store:
         hits = store.search(query, k=k)
-    finally:
-        store.close()
     if as_json:
         print(json.dumps([h.model_dump() for h in hits]))
         return
@@ -289,20 +294,10 @@ def graph_search(
 def graph_stats(graph: GraphOpt = None) -> None:
     """Node counts per label."""
     from graph.schema import NODE_LABELS
-    from graph.stores import open_store
-    from peoa.config import load_settings
 
-    s = load_settings(graph=graph)
-    try:
-        store = open_store(s.graph_uri, read_only=True)
-    except Exception as e:
-        err.print(f"[red]error:[/red] {e}; run 'peoa graph init' first")
-        raise typer.Exit(2) from e
-    try:
+    with _read_store(graph) as store:
         for lb in NODE_LABELS:
             console.print(f"{lb}: {store.count(lb)}")
-    finally:
-        store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover
