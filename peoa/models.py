@@ -125,7 +125,15 @@ class Problem(BaseModel):
     bindings: dict[str, str] = Field(
         default_factory=dict, description="report slot -> engine variable it names"
     )
-    domain: str | None = Field(default=None, description="properties | equations | units")
+    domain: str | None = Field(default=None, description="properties | equations | units | process")
+    process: str | None = Field(
+        default=None, description="registered component or cycle model (solvers.process)"
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="non-numeric model choices: fluid, cp_model (constant|variable), reference, "
+        "backend, hot_fluid, cold_fluid",
+    )
     meta: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("id")

@@ -78,9 +78,62 @@ def canonical_fluid(name: str) -> str:
     return name
 
 
+BACKENDS = ("HEOS", "IF97")
+
+# Reference states for enthalpy and entropy: (T [K] or None for the normal boiling point,
+# P [Pa] or None for the saturated liquid, h [J/kg], s [J/(kg K)]) at the anchor state.
+# CoolProp's defaults are IIR for refrigerants. AIR-TABLE anchors air to the ideal-gas air table
+# (Çengel & Boles Table A-17: h = 300.19 kJ/kg, s° = 1.70203 kJ/(kg K) at 300 K and 1 atm), the
+# convention of air-standard analyses with variable specific heats.
+REFERENCE_STATES: dict[str, tuple[float | None, float | None, float, float]] = {
+    "IIR": (273.15, None, 200.0e3, 1.0e3),
+    "ASHRAE": (233.15, None, 0.0, 0.0),
+    "NBP": (None, None, 0.0, 0.0),
+    "AIR-TABLE": (300.0, 101325.0, 300.19e3, 1.70203e3),
+}
+
+
 @lru_cache(maxsize=32)
-def _abstract_state(fluid: str) -> Any:
-    return CP.AbstractState("HEOS", fluid)
+def _abstract_state(fluid: str, backend: str = "HEOS") -> Any:
+    if backend not in BACKENDS:
+        raise PropertyError(f"backend={backend!r}", f"unknown backend; choose from {BACKENDS}")
+    if backend == "IF97" and fluid != "Water":
+        raise PropertyError(f"{fluid} with IF97", "IAPWS-IF97 covers water only")
+    return CP.AbstractState(backend, fluid)
+
+
+@lru_cache(maxsize=64)
+def reference_offsets(fluid: str, reference: str | None) -> tuple[float, float]:
+    """(Δh [J/kg], Δs [J/(kg K)]) to add to CoolProp's values for ``reference``.
+
+    IIR: h = 200 kJ/kg and s = 1 kJ/(kg K) for saturated liquid at 0 °C; ASHRAE: h = s = 0 for
+    saturated liquid at -40 °C; NBP: h = s = 0 for saturated liquid at the normal boiling point;
+    AIR-TABLE: the ideal-gas air table values at 300 K and 1 atm.
+
+    >>> dh, ds = reference_offsets("R134a", "ASHRAE")
+    >>> round((State("R134a", T=233.15, x=0.0).h + dh) / 1e3, 6) + 0.0
+    0.0
+    """
+    if reference is None:
+        return 0.0, 0.0
+    if reference not in REFERENCE_STATES:
+        raise PropertyError(
+            f"reference={reference!r}", f"unknown reference state; use {sorted(REFERENCE_STATES)}"
+        )
+    T, P, h_ref, s_ref = REFERENCE_STATES[reference]
+    st = _abstract_state(canonical_fluid(fluid))
+    try:
+        if T is None:
+            st.update(CP.PQ_INPUTS, 101325.0, 0.0)
+        elif P is not None:
+            st.update(CP.PT_INPUTS, P, T)
+        else:
+            st.update(CP.QT_INPUTS, 0.0, T)
+    except ValueError as e:
+        raise PropertyError(
+            f"{fluid} reference {reference}", f"reference state undefined: {e}"
+        ) from e
+    return h_ref - st.hmass(), s_ref - st.smass()
 
 
 class State:
@@ -89,13 +142,21 @@ class State:
     Parameters
     ----------
     fluid : str  Fluid name (CoolProp name or a common synonym)
+    backend : str  "HEOS" (reference equations of state, default) or "IF97" (water only)
+    reference : str or None  Enthalpy/entropy reference: None (CoolProp default, IIR for
+        refrigerants), "IIR", "ASHRAE", "NBP" or "AIR-TABLE"
     **props : two of T [K], P [Pa], h [J/kg], s [J/(kg K)], u [J/kg], v [m³/kg], rho [kg/m³], x [-]
     """
 
-    __slots__ = ("_values", "fluid", "inputs")
+    __slots__ = ("_dh", "_ds", "_values", "backend", "fluid", "inputs", "reference")
 
-    def __init__(self, fluid: str, **props: float) -> None:
+    def __init__(
+        self, fluid: str, *, backend: str = "HEOS", reference: str | None = None, **props: float
+    ) -> None:
         self.fluid = canonical_fluid(fluid)
+        self.backend = backend
+        self.reference = reference
+        self._dh, self._ds = reference_offsets(self.fluid, reference)
         if "v" in props:
             v = props.pop("v")
             if v <= 0:
@@ -114,10 +175,14 @@ class State:
         return f"{self.fluid}({inner})"
 
     def _resolve(self, props: dict[str, float]) -> dict[str, float]:
-        (k1, v1), (k2, v2) = props.items()
         if "x" in props and not 0.0 <= props["x"] <= 1.0:
             raise PropertyError(self._describe(props), "quality x must lie in [0, 1]")
-        st = _abstract_state(self.fluid)
+        shifted = dict(props)
+        for k, d in (("h", self._dh), ("u", self._dh), ("s", self._ds)):
+            if k in shifted:  # user reference -> CoolProp's
+                shifted[k] -= d
+        (k1, v1), (k2, v2) = shifted.items()
+        st = _abstract_state(self.fluid, self.backend)
         try:
             pair, a, b = CP.generate_update_pair(
                 CP.get_parameter_index(_KEYS[k1]), v1, CP.get_parameter_index(_KEYS[k2]), v2
@@ -134,9 +199,9 @@ class State:
         out: dict[str, float] = {
             "T": st.T(),
             "P": st.p(),
-            "h": st.hmass(),
-            "s": st.smass(),
-            "u": st.umass(),
+            "h": st.hmass() + self._dh,
+            "s": st.smass() + self._ds,
+            "u": st.umass() + self._dh,
             "rho": st.rhomass(),
         }
         out["v"] = 1.0 / out["rho"]
@@ -186,14 +251,23 @@ class State:
             return "two_phase"
         if self._values["_Pcrit"] <= P:
             return "subcooled_liquid" if self._values["_Tcrit"] > T else "supercritical"
-        tsat = saturation(self.fluid, P=P)["T"]
+        tsat = saturation(self.fluid, P=P, backend=self.backend)["T"]
         return "subcooled_liquid" if tsat > T else "superheated_vapor"
 
     def __repr__(self) -> str:
-        return f"State({self._describe(self.inputs)})"
+        extra = "" if self.backend == "HEOS" else f", backend={self.backend}"
+        extra += f", reference={self.reference}" if self.reference else ""
+        return f"State({self._describe(self.inputs)}{extra})"
 
 
-def saturation(fluid: str, *, T: float | None = None, P: float | None = None) -> dict[str, float]:
+def saturation(
+    fluid: str,
+    *,
+    T: float | None = None,
+    P: float | None = None,
+    backend: str = "HEOS",
+    reference: str | None = None,
+) -> dict[str, float]:
     """Saturation properties at T [K] or P [Pa]: T, P and h_f, h_g, s_f, s_g, v_f, v_g, u_f,
     u_g, rho_f, rho_g [SI].
 
@@ -203,8 +277,8 @@ def saturation(fluid: str, *, T: float | None = None, P: float | None = None) ->
     if (T is None) == (P is None):
         raise PropertyError(f"{fluid}(T={T}, P={P})", "give exactly one of T or P")
     kw = {"T": T} if T is not None else {"P": P}
-    liq = State(fluid, x=0.0, **kw)
-    vap = State(fluid, x=1.0, **kw)
+    liq = State(fluid, backend=backend, reference=reference, x=0.0, **kw)
+    vap = State(fluid, backend=backend, reference=reference, x=1.0, **kw)
     out = {"T": liq.T, "P": liq.P}
     for p in ("h", "s", "v", "u", "rho"):
         out[f"{p}_f"] = liq.get(p)

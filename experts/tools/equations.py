@@ -24,6 +24,8 @@ class EquationExpert:
     def solve(self, subtask: Subtask, context: Context) -> list[Claim]:
         """Claims for the slots of ``subtask`` bound to catalogue variables (SI units)."""
         problem = context.problem
+        if problem.process:  # a named component/cycle model is the exact, specific tool
+            return []
         knowns = {
             name: float(g.q.to(VARIABLES_BY_NAME[name].unit).magnitude)
             for name, g in problem.givens.items()

@@ -86,7 +86,8 @@ class PropertiesExpert:
         pair = next((p for p in _PAIRS if p[0] in known and p[1] in known), None)
         try:
             if pair is not None:
-                st = State(problem.fluid, **{pair[0]: known[pair[0]], pair[1]: known[pair[1]]})
+                pair_kw: dict[str, float] = {pair[0]: known[pair[0]], pair[1]: known[pair[1]]}
+                st = State(problem.fluid, backend="HEOS", reference=None, **pair_kw)
                 prov.append(f"CoolProp HEOS {st!r}")
                 for key in (
                     "T",
@@ -112,7 +113,7 @@ class PropertiesExpert:
             if len(sat_kw) == 1 and any(
                 k.endswith(("_f", "_g", "_fg", "_sat")) or k in {"T", "P"} for k in wanted.values()
             ):
-                sat = saturation(problem.fluid, **sat_kw)
+                sat = saturation(problem.fluid, T=sat_kw.get("T"), P=sat_kw.get("P"))
                 prov.append(f"CoolProp saturation at {sat_kw}")
                 values.setdefault("T", sat["T"])
                 values.setdefault("P", sat["P"])

@@ -18,6 +18,7 @@ from peoa.models import Answer, Claim, SlotValue, Status, Subtask, TraceEvent
 from peoa.understand.offline import understand
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME
 from solvers.errors import SolverError
+from solvers.process import get_process
 from solvers.units import to_unit
 
 
@@ -59,6 +60,8 @@ class Nodes:
         todo = [s for s in problem.wanted if s not in done]
         if problem.domain == "properties":
             skills = ["properties"]
+        elif problem.process:
+            skills = list(get_process(problem.process).skills)
         else:
             skills = ["units"]
             names = {problem.bindings.get(s, s) for s in todo}

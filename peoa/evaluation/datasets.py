@@ -96,14 +96,71 @@ def thermoqa(root: Path, tier: int, mode: str = "text") -> list[Item]:
     return items
 
 
+# ThermoQA's component and cycle types -> the engine's process models and options. Air in the
+# constant-cp variants is the cold-air standard the questions state (cp 1.005, k 1.4, R 0.287);
+# every exergy question uses the dead state 25 °C, 0.1 MPa (ThermoQA TIER2/TIER3 design notes).
+_THERMOQA_PROCESS: dict[str, tuple[str, dict[str, Any]]] = {
+    "turbine": ("turbine", {}),
+    "compressor": ("compressor", {}),
+    "pump": ("pump", {}),
+    "nozzle": ("nozzle", {}),
+    "boiler": ("boiler", {}),
+    "heat_exchanger": ("heat_exchanger", {}),
+    "mixing_chamber": ("mixing_chamber", {}),
+    "RNK-I": ("rankine", {}),
+    "RNK-A": ("rankine", {}),
+    "RNK-RH": ("rankine_reheat", {}),
+    "BRY-I": ("brayton", {"cp_model": "constant"}),
+    "BRY-A": ("brayton", {"cp_model": "constant"}),
+    "BRY-AV": ("brayton", {"cp_model": "variable"}),
+    "BRY-RG": ("brayton_regenerative", {"cp_model": "constant"}),
+    "BRY-RV": ("brayton_regenerative", {"cp_model": "variable"}),
+    "VCR-A": ("vapor_compression", {"reference": "IIR"}),
+    "CCGT": ("combined_cycle", {"cp_model": "variable"}),
+}
+_COLD_AIR = {"cp": "1.005 kJ/(kg*K)", "k": "1.4", "R": "0.287 kJ/(kg*K)"}
+_DEAD = {"T0": "298.15 K", "P0": "100 kPa"}
+
+
+def _unit_in_text(text: str, value: float, unit: str) -> str:
+    """The unit the question text writes next to ``value``, when it has the same dimension as
+    the key's ``unit`` (or the key has none). ThermoQA's given keys sometimes carry the wrong
+    suffix (``T1_C`` for a temperature the text gives in K): the text is authoritative."""
+    from peoa.understand.quantities import extract_quantities
+    from solvers.units import same_dimension
+
+    for q in extract_quantities(text):
+        same = q.unit and abs(q.value - value) <= 1e-9 * max(1.0, abs(value))
+        if same and (not unit or same_dimension(q.unit, unit)):
+            return q.unit
+    return unit
+
+
+def _role_fluid(text: str, role: str) -> str | None:
+    from solvers.errors import PropertyError
+    from solvers.properties import canonical_fluid
+
+    m = re.search(rf"\b{role}\s+(?:liquid\s+)?([A-Za-z][\w\-]*)", text, re.IGNORECASE)
+    if not m:
+        return None
+    try:
+        return canonical_fluid(m.group(1))
+    except PropertyError:
+        return None
+
+
 def _structured(d: dict[str, Any]) -> Problem:
     given = dict(d.get("given", {}))
     fluid = given.pop("fluid", None) or d.get("fluid")
+    text = d.get("question", "")
+    kind = d.get("component") or d.get("cycle_type")
     givens: dict[str, Given] = {}
     for k, v in given.items():
         if not isinstance(v, int | float):
             continue
         name, unit = split_key(k)
+        if kind:
+            unit = _unit_in_text(text, float(v), unit)
         givens[name] = Given.parse(name, f"{v} {unit}".strip())
     slots = []
     for k, e in d["expected"].items():
@@ -114,6 +171,28 @@ def _structured(d: dict[str, Any]) -> Problem:
             ReportSlot(
                 name="phase" if name == "phase_name" else name, unit="degC" if u == "C" else u
             )
+        )
+    if kind in _THERMOQA_PROCESS:
+        process, options = _THERMOQA_PROCESS[kind]
+        options = {**options, "fluid": "Water" if fluid == "Air+Water" else fluid}
+        for name, val in _DEAD.items():
+            givens.setdefault(name, Given.parse(name, val))
+        if options.get("cp_model") == "constant" or (kind in _COMPONENT_KINDS and fluid == "Air"):
+            options["cp_model"] = "constant"
+            for name, val in _COLD_AIR.items():
+                givens.setdefault(name, Given.parse(name, val))
+        if process == "heat_exchanger":
+            options["hot_fluid"] = _role_fluid(text, "hot") or options["fluid"]
+            options["cold_fluid"] = _role_fluid(text, "cold") or options["fluid"]
+        return Problem(
+            id=d["id"],
+            givens=givens,
+            fluid=options["fluid"],
+            report_slots=slots,
+            domain="process",
+            process=process,
+            options=options,
+            bindings={s.name: s.name for s in slots},
         )
     keys = {s.name: property_key(s.name) for s in slots}
     props = (
@@ -129,6 +208,9 @@ def _structured(d: dict[str, Any]) -> Problem:
         domain="properties" if props else "equations",
         bindings={s: (k or s) for s, k in keys.items()},
     )
+
+
+_COMPONENT_KINDS = {"turbine", "compressor", "pump", "nozzle", "boiler", "heat_exchanger"}
 
 
 def mmlupro(root: Path) -> list[Item]:

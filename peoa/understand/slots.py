@@ -26,8 +26,13 @@ _GREEK = {
 def slot_key(name: str) -> str:
     """A comparison key for slot names: subscripts, Greek letters and over-dots normalised.
 
+    Capital W, Q, S, X (rates and totals) stay distinct from lower-case w, q, s, x (per unit
+    mass): ``W_net`` is not ``w_net``.
+
     >>> slot_key("Ẇ_net"), slot_key("h₂s"), slot_key("η_th"), slot_key("s_gen,pump")
-    ('wnet', 'h2s', 'etath', 'sgenpump')
+    ('Wnet', 'h2s', 'etath', 'sgenpump')
+    >>> slot_key("W_dot_net") == slot_key("Ẇ_net") != slot_key("w_net")
+    True
     """
     t = name.translate(_SUBSCRIPTS)
     for g, latin in _GREEK.items():
@@ -35,7 +40,10 @@ def slot_key(name: str) -> str:
     t = unicodedata.normalize("NFD", t)
     t = "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
     t = re.sub(r"_?dot(?=_|$)", "", t)
-    return re.sub(r"[^a-z0-9]", "", t.lower())
+    key = re.sub(r"[^a-z0-9]", "", t.lower())
+    if re.match(r"[WQSX](?![a-z])", t.strip()) and key:
+        key = key[0].upper() + key[1:]
+    return key
 
 
 # fluid-property slot names -> property keys (see experts.tools.properties.PROPERTY_UNITS)
