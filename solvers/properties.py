@@ -196,6 +196,15 @@ class State:
                 f"outside the model's range (T {tmin:.1f}-{tmax:.1f} K, P up to {pmax:.4g} Pa) "
                 f"or not independent: {e}",
             ) from e
+        T, P = st.T(), st.p()
+        tmin, tmax, pmax = st.Tmin(), st.Tmax(), st.pmax()
+        if not (tmin - 1e-6 <= T <= tmax + 1e-6) or P > pmax * (1 + 1e-9):
+            # CoolProp would extrapolate the equation of state here: refuse instead
+            raise PropertyError(
+                self._describe(props),
+                f"outside the model's range (T {tmin:.2f}-{tmax:.1f} K, P up to {pmax:.4g} Pa): "
+                f"T={T:.6g} K, P={P:.6g} Pa",
+            )
         out: dict[str, float] = {
             "T": st.T(),
             "P": st.p(),
@@ -206,6 +215,8 @@ class State:
         }
         out["v"] = 1.0 / out["rho"]
         q = st.Q()
+        if -1e-9 <= q <= 1.0 + 1e-9:  # round-off at the saturation lines
+            q = min(max(q, 0.0), 1.0)
         out["x"] = q if 0.0 <= q <= 1.0 else float("nan")
         for name, fn in (
             ("cp", st.cpmass),

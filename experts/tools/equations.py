@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from experts.base import Context
 from peoa.models import Claim, Subtask
+from solvers.correlations import CORRELATIONS
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME, solve_structural
 from solvers.errors import SolverError
 
@@ -39,7 +40,7 @@ class EquationExpert:
             values, steps = solve_structural(
                 knowns,
                 list(dict.fromkeys(wanted.values())),
-                EQUATIONS,
+                (*EQUATIONS, *CORRELATIONS),
                 text=problem.text or problem.statement,
             )
         except SolverError as e:
@@ -56,15 +57,16 @@ class EquationExpert:
                 for s, v in wanted.items()
             ]
         chain = [f"{st.equation}: {st.output} = {st.value:.6g} ({st.reference})" for st in steps]
+        warnings = [w for st in steps for w in st.warnings if "validity" in w]
         return [
             Claim(
                 slot=s,
                 value=values[v],
                 unit=VARIABLES_BY_NAME[v].unit,
                 expert=self.name,
-                confidence=1.0,
+                confidence=0.5 if warnings else 1.0,
                 provenance=chain,
-                features={"skill": "equations"},
+                features={"skill": "equations", "outside_validity": warnings},
             )
             for s, v in wanted.items()
         ]

@@ -6,6 +6,8 @@
 [('x', 0.11, ''), ('h', 1479.2, 'kJ/kg')]
 >>> extract_quantities("a rise of 20 °C")[0].is_delta
 True
+>>> [(q.value, q.unit) for q in extract_quantities("k = 0.01 1/s at 25 °C")]
+[(0.01, '1/s'), (25.0, '°C')]
 """
 
 from __future__ import annotations
@@ -192,6 +194,8 @@ def extract_quantities(text: str) -> list[ExtractedQuantity]:
     """
     out: list[ExtractedQuantity] = []
     for m in _NUMBER_RE.finditer(text):
+        if out and m.start() < out[-1].end:  # the "1" of a unit such as "1/s"
+            continue
         raw = m.group("num")
         try:
             value = parse_number(raw)

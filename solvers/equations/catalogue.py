@@ -6,8 +6,11 @@ equation applies; validity ranges are data that the agent and the abduction can 
 
 from __future__ import annotations
 
+from solvers.equations.extended import EQUATIONS_EXT, VARIABLES_EXT
 from solvers.equations.model import Equation, Variable
-from solvers.equations.variables import VARIABLES
+from solvers.equations.variables import VARIABLES as _BASE_VARIABLES
+
+VARIABLES = (*_BASE_VARIABLES, *VARIABLES_EXT)
 
 R_U = 8.314462618  # J/(mol K), CODATA 2018
 G0 = 9.80665  # m/s², standard gravity
@@ -328,6 +331,7 @@ EQUATIONS: tuple[Equation, ...] = (
         ASME,
         requires=(_MIX,),
     ),
+    *EQUATIONS_EXT,
 )
 
 VARIABLES_BY_NAME: dict[str, Variable] = {v.name: v for v in VARIABLES}

@@ -25,9 +25,14 @@ import numpy as np
 import sympy as sp
 from scipy import optimize
 
+from solvers.correlations.model import Correlation
 from solvers.equations.catalogue import VARIABLES_BY_NAME
+from solvers.equations.dimensions import check_dimensions
 from solvers.equations.model import Equation
-from solvers.errors import InconsistentError, UnderdeterminedError
+from solvers.errors import InconsistentError, SolverError, UnderdeterminedError
+
+Relation = Equation | Correlation
+MAX_BLOCK = 3  # largest simultaneous block searched when single-unknown propagation stalls
 
 CONSISTENCY_RTOL = 0.02
 
@@ -41,6 +46,7 @@ class Step:
     value: float
     inputs: dict[str, float] = field(default_factory=dict)
     reference: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1024)
@@ -116,25 +122,31 @@ def _candidates(eq: Equation, var: str, known: dict[str, float]) -> list[float]:
     return uniq
 
 
-def applicable(equations: Iterable[Equation], text: str) -> list[Equation]:
-    """Equations whose ``requires``/``excludes`` cues the problem text satisfies."""
+def applicable(equations: Iterable[Relation], text: str) -> list[Relation]:
+    """Equations and correlations whose ``requires``/``excludes`` cues the text satisfies."""
     return [e for e in equations if e.applies_to(text)]
 
 
 def solve_structural(
     knowns: dict[str, float],
     targets: Sequence[str],
-    equations: Iterable[Equation],
+    equations: Iterable[Relation],
     text: str = "",
     check_consistency: bool = True,
 ) -> tuple[dict[str, float], list[Step]]:
-    """Solve for ``targets`` from ``knowns`` (both in SI) with the equations that apply.
+    """Solve for ``targets`` from ``knowns`` (both in SI) with the relations that apply.
+
+    Equations with one unknown are solved in turn (closed form, else numeric roots);
+    correlations give their output once every input is known (a validity-range breach is kept
+    as a warning on the step); when that stalls, the smallest block of k ≤ 3 equations in k
+    unknowns is solved simultaneously. Every equation is checked for dimensional consistency
+    before use.
 
     Parameters
     ----------
     knowns : dict  Variable name -> value [SI unit of the variable]
     targets : variable names wanted
-    equations : candidate equations; filtered by ``text`` cues when ``text`` is given
+    equations : candidate equations and correlations; filtered by ``text`` cues when given
     text : the problem text (for ``requires``/``excludes``)
 
     Returns the values of all variables determined (knowns included) [SI] and the steps.
@@ -143,48 +155,159 @@ def solve_structural(
     ------
     UnderdeterminedError  naming the variables that would be needed
     InconsistentError  naming the givens of an equation they violate
+    DimensionError  when an equation's two sides differ in dimension
     """
     eqs = applicable(equations, text) if text else list(equations)
     values = dict(knowns)
     steps: list[Step] = []
     used: set[str] = set()
-    progress = True
     if check_consistency:
-        _check_givens(eqs, knowns)
-    while progress and not all(t in values for t in targets):
-        progress = False
-        for eq in eqs:
-            if eq.name in used:
-                continue
-            unknown = [n for n in eq.variables if n not in values]
-            if len(unknown) != 1:
-                continue
-            var = unknown[0]
-            roots = _candidates(eq, var, values)
-            if not roots:
-                continue
-            # several admissible roots: take the smallest in magnitude (the physical branch of
-            # the quadratic and log forms in the catalogue)
-            value = min(roots, key=abs)
-            values[var] = value
-            used.add(eq.name)
-            steps.append(
-                Step(
-                    eq.name,
-                    var,
-                    value,
-                    {n: values[n] for n in eq.variables if n != var},
-                    eq.reference,
-                )
-            )
-            progress = True
+        _check_givens([e for e in eqs if isinstance(e, Equation)], knowns)
+    while not all(t in values for t in targets):
+        if _propagate(eqs, values, steps, used):
+            continue
+        if not _solve_block(eqs, values, steps, used):
+            break
     missing_targets = [t for t in targets if t not in values]
     if missing_targets:
         raise UnderdeterminedError(missing_targets, _missing_for(missing_targets, eqs, values))
     return values, steps
 
 
-def _missing_for(targets: list[str], eqs: list[Equation], values: dict[str, float]) -> list[str]:
+def _propagate(
+    eqs: list[Relation], values: dict[str, float], steps: list[Step], used: set[str]
+) -> bool:
+    """One sweep of single-unknown solving; True when anything new was found."""
+    progress = False
+    for eq in eqs:
+        if eq.name in used:
+            continue
+        if isinstance(eq, Correlation):
+            if eq.output in values or not all(n in values for n in eq.inputs):
+                continue
+            warnings = [str(v) for v in eq.violations(values)]
+            try:
+                value = eq.evaluate(values, strict=False)
+            except SolverError:
+                continue
+            values[eq.output] = value
+            used.add(eq.name)
+            steps.append(
+                Step(
+                    eq.name,
+                    eq.output,
+                    value,
+                    {n: values[n] for n in eq.inputs},
+                    f"{eq.authors}: {eq.reference}",
+                    warnings,
+                )
+            )
+            progress = True
+            continue
+        unknown = [n for n in eq.variables if n not in values]
+        if len(unknown) != 1:
+            continue
+        var = unknown[0]
+        check_dimensions(eq)
+        roots = _candidates(eq, var, values)
+        if not roots:
+            continue
+        # several admissible roots: take the smallest in magnitude (the physical branch of
+        # the quadratic and log forms in the catalogue)
+        value = min(roots, key=abs)
+        values[var] = value
+        used.add(eq.name)
+        steps.append(
+            Step(
+                eq.name, var, value, {n: values[n] for n in eq.variables if n != var}, eq.reference
+            )
+        )
+        progress = True
+    return progress
+
+
+def _guesses(var: str) -> list[float]:
+    """Starting points for a numeric block solve, by the variable's unit."""
+    v = VARIABLES_BY_NAME.get(var)
+    unit = v.unit if v else ""
+    if unit == "K":
+        return [300.0, 500.0, 1000.0]
+    if unit == "Pa":
+        return [1e5, 1e6, 1e3]
+    if unit == "dimensionless":
+        return [0.5, 0.1, 10.0]
+    return [1.0, 100.0, 0.01]
+
+
+def _solve_block(
+    eqs: list[Relation], values: dict[str, float], steps: list[Step], used: set[str]
+) -> bool:
+    """Solve the smallest set of k equations in exactly k unknowns (2 <= k <= MAX_BLOCK)."""
+    from itertools import combinations, product
+
+    open_eqs = [
+        e
+        for e in eqs
+        if isinstance(e, Equation)
+        and e.name not in used
+        and 2 <= len([n for n in e.variables if n not in values]) <= MAX_BLOCK
+    ]
+    for k in range(2, MAX_BLOCK + 1):
+        for block in combinations(open_eqs, k):
+            unknown = sorted({n for e in block for n in e.variables if n not in values})
+            if len(unknown) != k:
+                continue
+            for e in block:
+                check_dimensions(e)
+            fns = [_residual_fn(e) for e in block]
+            orders = [list(e.variables) for e in block]
+
+            def f(
+                x: np.ndarray, fns: list = fns, orders: list = orders, unk: list = unknown
+            ) -> list:
+                env = {**values, **dict(zip(unk, x, strict=True))}
+                return [
+                    float(fn(*(env[n] for n in order)))
+                    for fn, order in zip(fns, orders, strict=True)
+                ]
+
+            for guess in product(*(_guesses(u) for u in unknown)):
+                try:
+                    with np.errstate(all="ignore"):
+                        sol = optimize.root(f, np.array(guess, dtype=float), method="hybr")
+                except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+                    continue
+                x = sol.x
+                res = f(x)
+                scale = max(1.0, *(abs(v) for v in x))
+                ok = sol.success and all(math.isfinite(r) and abs(r) <= 1e-8 * scale for r in res)
+                bounds = all(
+                    VARIABLES_BY_NAME[u].in_bounds(xv)
+                    for u, xv in zip(unknown, x, strict=True)
+                    if u in VARIABLES_BY_NAME
+                )
+                if ok and bounds:
+                    for u, xv in zip(unknown, x, strict=True):
+                        values[u] = float(xv)
+                    for e in block:
+                        used.add(e.name)
+                    steps.append(
+                        Step(
+                            "+".join(e.name for e in block),
+                            ",".join(unknown),
+                            float(x[0]),
+                            {n: values[n] for e in block for n in e.variables if n not in unknown},
+                            "; ".join(dict.fromkeys(e.reference for e in block)),
+                            [
+                                f"simultaneous block: {dict(zip(unknown, map(float, x), strict=True))}"
+                            ],
+                        )
+                    )
+                    return True
+    return False
+
+
+def _missing_for(targets: list[str], eqs: list[Relation], values: dict[str, float]) -> list[str]:
     """The unknowns of the smallest equation that would yield a target."""
     best: list[str] | None = None
     for t in targets:

@@ -275,4 +275,18 @@ def resolve_output(name: str, values: dict[str, float]) -> str | None:
             return c
         if c.lower() in lower:
             return lower[c.lower()]
+    for c in cands:  # a component's own names for the same quantity
+        for alt in _SYNONYMS.get(c, ()):
+            if alt in values:
+                return alt
     return None
+
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "w_turb": ("w_out",),
+    "w_comp": ("w_in",),
+    "w_pump": ("w_in",),
+    "w_out": ("w_turb", "w_net"),
+    "w_in": ("w_comp", "w_pump"),
+    "q_in": ("q_H",),
+}
