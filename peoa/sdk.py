@@ -79,6 +79,11 @@ class Assistant:
         except (PeoaError, ValueError) as e:
             pid = problem.id if isinstance(problem, Problem) else "problem"
             answer = Answer(id=pid, status="failed", error=str(e))
+        except Exception as e:  # a defect on one problem must not take the batch down
+            pid = problem.id if isinstance(problem, Problem) else "problem"
+            answer = Answer(
+                id=pid, status="failed", error=f"internal error {type(e).__name__}: {e}"
+            )
         return answer.model_copy(update={"elapsed_s": round(time.perf_counter() - t0, 4)})
 
     def solve_many(self, problems: Iterable[str | Problem], workers: int = 1) -> list[Answer]:

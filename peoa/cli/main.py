@@ -24,6 +24,27 @@ app = typer.Typer(
 )
 graph_app = typer.Typer(no_args_is_help=True, help="The knowledge graph.")
 app.add_typer(graph_app, name="graph")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks for docs/BENCHMARKS.md.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("engine")
+def bench_engine(
+    repeat: int = typer.Option(30, help="runs per model (median reported)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Median time of State resolution and of each component/cycle model [ms]."""
+    from peoa.bench.engine import run
+
+    out = run(repeat=repeat)
+    if as_json:
+        typer.echo(json.dumps(out))
+        return
+    for section in ("state_ms", "model_ms"):
+        for k, v in out[section].items():
+            typer.echo(f"{section[:-3]:6} {k:22} {v:8.3f} ms")
+
+
 console = Console()
 err = Console(stderr=True)
 

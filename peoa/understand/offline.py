@@ -462,7 +462,9 @@ def understand(problem: Problem) -> Problem:
             if any(t in knowns for t in targets):
                 continue
             try:
-                solve_structural(knowns, targets, eqs)
+                # propagation only: a guessed assignment that needs a numeric block to close
+                # is too weak evidence to answer on
+                solve_structural(knowns, targets, eqs, max_block=1)
             except (SolverError, ValueError, ZeroDivisionError, OverflowError):
                 continue
             chosen = names

@@ -213,7 +213,13 @@ VARIABLES_EXT: tuple[Variable, ...] = (
 
 EQUATIONS_EXT: tuple[Equation, ...] = (
     Equation(
-        "relative_roughness", "rel_rough", "eps_rough/D", "relative roughness", ("fluid flow",), FOX
+        "relative_roughness",
+        "rel_rough",
+        "eps_rough/D",
+        "relative roughness",
+        ("fluid flow",),
+        FOX,
+        requires=(("rough", "commercial steel", "cast iron", "galvanized", "wrought iron"),),
     ),
     Equation(
         "laminar_friction",
@@ -253,6 +259,7 @@ EQUATIONS_EXT: tuple[Equation, ...] = (
         ("fluid flow",),
         FOX + " eq. 8.40a",
         constants={"g": G0},
+        requires=(("fitting", "elbow", "valve", "minor loss", "loss coefficient", "bend"),),
     ),
     Equation(
         "mechanical_energy_balance",
@@ -264,7 +271,15 @@ EQUATIONS_EXT: tuple[Equation, ...] = (
         requires=(("pump",), ("head loss", "friction")),
         constants={"g": G0},
     ),
-    Equation("prandtl", "Pr", "cp*mu/k_th", "Prandtl number", ("heat transfer",), INCROPERA),
+    Equation(
+        "prandtl",
+        "Pr",
+        "cp*mu/k_th",
+        "Prandtl number",
+        ("heat transfer",),
+        INCROPERA,
+        requires=(("prandtl", "convection", "heat transfer coefficient", "nusselt"),),
+    ),
     Equation(
         "nusselt",
         "Nu",

@@ -92,10 +92,10 @@ def _numeric_roots(eq: Equation, var: str, known: dict[str, float]) -> list[floa
     for guess in (1.0, 0.5 * scale, scale, 1e-3 * scale, 10.0):
         try:
             r = optimize.newton(f, guess, maxiter=200, tol=1e-12)
-        except (RuntimeError, OverflowError, ZeroDivisionError, ValueError):
-            continue
-        if math.isfinite(r) and abs(f(r)) <= 1e-8 * max(1.0, scale):
-            roots.append(float(r))
+            if math.isfinite(r) and abs(f(r)) <= 1e-8 * max(1.0, scale):
+                roots.append(float(r))
+        except (RuntimeError, OverflowError, ZeroDivisionError, ValueError, TypeError):
+            continue  # complex intermediate values: this guess leaves the real branch
     return roots
 
 
@@ -133,6 +133,7 @@ def solve_structural(
     equations: Iterable[Relation],
     text: str = "",
     check_consistency: bool = True,
+    max_block: int = MAX_BLOCK,
 ) -> tuple[dict[str, float], list[Step]]:
     """Solve for ``targets`` from ``knowns`` (both in SI) with the relations that apply.
 
@@ -148,6 +149,7 @@ def solve_structural(
     targets : variable names wanted
     equations : candidate equations and correlations; filtered by ``text`` cues when given
     text : the problem text (for ``requires``/``excludes``)
+    max_block : largest simultaneous block to try (1: propagation only)
 
     Returns the values of all variables determined (knowns included) [SI] and the steps.
 
@@ -166,7 +168,7 @@ def solve_structural(
     while not all(t in values for t in targets):
         if _propagate(eqs, values, steps, used):
             continue
-        if not _solve_block(eqs, values, steps, used):
+        if max_block < 2 or not _solve_block(eqs, values, steps, used, max_block):
             break
     missing_targets = [t for t in targets if t not in values]
     if missing_targets:
@@ -240,7 +242,11 @@ def _guesses(var: str) -> list[float]:
 
 
 def _solve_block(
-    eqs: list[Relation], values: dict[str, float], steps: list[Step], used: set[str]
+    eqs: list[Relation],
+    values: dict[str, float],
+    steps: list[Step],
+    used: set[str],
+    max_block: int = MAX_BLOCK,
 ) -> bool:
     """Solve the smallest set of k equations in exactly k unknowns (2 <= k <= MAX_BLOCK)."""
     from itertools import combinations, product
@@ -250,9 +256,9 @@ def _solve_block(
         for e in eqs
         if isinstance(e, Equation)
         and e.name not in used
-        and 2 <= len([n for n in e.variables if n not in values]) <= MAX_BLOCK
+        and 2 <= len([n for n in e.variables if n not in values]) <= max_block
     ]
-    for k in range(2, MAX_BLOCK + 1):
+    for k in range(2, max_block + 1):
         for block in combinations(open_eqs, k):
             unknown = sorted({n for e in block for n in e.variables if n not in values})
             if len(unknown) != k:
@@ -275,10 +281,10 @@ def _solve_block(
                 try:
                     with np.errstate(all="ignore"):
                         sol = optimize.root(f, np.array(guess, dtype=float), method="hybr")
+                        x = sol.x
+                        res = f(x)
                 except (ValueError, OverflowError, ZeroDivisionError, TypeError):
                     continue
-                x = sol.x
-                res = f(x)
                 scale = max(1.0, *(abs(v) for v in x))
                 ok = sol.success and all(math.isfinite(r) and abs(r) <= 1e-8 * scale for r in res)
                 bounds = all(
