@@ -241,6 +241,53 @@ def _guesses(var: str) -> list[float]:
     return [1.0, 100.0, 0.01]
 
 
+def _matched_blocks(open_eqs: list[Equation], values: dict[str, float]) -> list[list[Equation]]:
+    """Closed square blocks from a maximum matching of equations to unknowns.
+
+    The equation–variable incidence matrix is matched (each equation to the unknown it
+    determines); the strongly connected components of the resulting dependency graph are the
+    irreducible blocks (Dulmage–Mendelsohn / block-triangular form). A block is solvable now
+    when its equations mention no unknown outside the variables matched to it.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
+
+    unk = sorted({n for e in open_eqs for n in e.variables if n not in values})
+    if not unk:
+        return []
+    col = {u: i for i, u in enumerate(unk)}
+    rows, cols = [], []
+    for i, e in enumerate(open_eqs):
+        for n in set(e.variables):
+            if n in col:
+                rows.append(i)
+                cols.append(col[n])
+    inc = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(open_eqs), len(unk)))
+    match = maximum_bipartite_matching(inc, perm_type="column")
+    var_of = {i: unk[c] for i, c in enumerate(match) if c >= 0}
+    eq_of = {v: i for i, v in var_of.items()}
+    src, dst = [], []
+    for i in var_of:
+        for n in set(open_eqs[i].variables):
+            j = eq_of.get(n)
+            if j is not None and j != i:
+                src.append(i)
+                dst.append(j)
+    n_eq = len(open_eqs)
+    graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(n_eq, n_eq))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    comps: dict[int, list[int]] = {}
+    for i in var_of:
+        comps.setdefault(int(labels[i]), []).append(i)
+    blocks = []
+    for members in comps.values():
+        own = {var_of[i] for i in members}
+        needed = {n for i in members for n in open_eqs[i].variables if n not in values}
+        if len(members) >= 2 and needed == own:
+            blocks.append([open_eqs[i] for i in members])
+    return sorted(blocks, key=len)
+
+
 def _solve_block(
     eqs: list[Relation],
     values: dict[str, float],
@@ -248,8 +295,9 @@ def _solve_block(
     used: set[str],
     max_block: int = MAX_BLOCK,
 ) -> bool:
-    """Solve the smallest set of k equations in exactly k unknowns (2 <= k <= MAX_BLOCK)."""
-    from itertools import combinations, product
+    """Solve one square block of k equations in k unknowns (2 <= k <= max_block) numerically:
+    blocks from the matching decomposition first, then any small square subset."""
+    from itertools import chain, combinations
 
     open_eqs = [
         e
@@ -258,59 +306,66 @@ def _solve_block(
         and e.name not in used
         and 2 <= len([n for n in e.variables if n not in values]) <= max_block
     ]
-    for k in range(2, max_block + 1):
-        for block in combinations(open_eqs, k):
-            unknown = sorted({n for e in block for n in e.variables if n not in values})
-            if len(unknown) != k:
-                continue
-            for e in block:
-                check_dimensions(e)
-            fns = [_residual_fn(e) for e in block]
-            orders = [list(e.variables) for e in block]
-
-            def f(
-                x: np.ndarray, fns: list = fns, orders: list = orders, unk: list = unknown
-            ) -> list:
-                env = {**values, **dict(zip(unk, x, strict=True))}
-                return [
-                    float(fn(*(env[n] for n in order)))
-                    for fn, order in zip(fns, orders, strict=True)
-                ]
-
-            for guess in product(*(_guesses(u) for u in unknown)):
-                try:
-                    with np.errstate(all="ignore"):
-                        sol = optimize.root(f, np.array(guess, dtype=float), method="hybr")
-                        x = sol.x
-                        res = f(x)
-                except (ValueError, OverflowError, ZeroDivisionError, TypeError):
-                    continue
-                scale = max(1.0, *(abs(v) for v in x))
-                ok = sol.success and all(math.isfinite(r) and abs(r) <= 1e-8 * scale for r in res)
-                bounds = all(
-                    VARIABLES_BY_NAME[u].in_bounds(xv)
-                    for u, xv in zip(unknown, x, strict=True)
-                    if u in VARIABLES_BY_NAME
-                )
-                if ok and bounds:
-                    for u, xv in zip(unknown, x, strict=True):
-                        values[u] = float(xv)
-                    for e in block:
-                        used.add(e.name)
-                    steps.append(
-                        Step(
-                            "+".join(e.name for e in block),
-                            ",".join(unknown),
-                            float(x[0]),
-                            {n: values[n] for e in block for n in e.variables if n not in unknown},
-                            "; ".join(dict.fromkeys(e.reference for e in block)),
-                            [
-                                f"simultaneous block: {dict(zip(unknown, map(float, x), strict=True))}"
-                            ],
-                        )
-                    )
-                    return True
+    matched = (b for b in _matched_blocks(open_eqs, values) if len(b) <= max_block)
+    subsets = (list(block) for k in range(2, max_block + 1) for block in combinations(open_eqs, k))
+    for block in chain(matched, subsets):
+        unknown = sorted({n for e in block for n in e.variables if n not in values})
+        if len(unknown) != len(block):
+            continue
+        x = _root_of_block(block, unknown, values)
+        if x is None:
+            continue
+        for u, xv in zip(unknown, x, strict=True):
+            values[u] = xv
+        for e in block:
+            used.add(e.name)
+        steps.append(
+            Step(
+                "+".join(e.name for e in block),
+                ",".join(unknown),
+                x[0],
+                {n: values[n] for e in block for n in e.variables if n not in unknown},
+                "; ".join(dict.fromkeys(e.reference for e in block)),
+                [f"simultaneous block: {dict(zip(unknown, x, strict=True))}"],
+            )
+        )
+        return True
     return False
+
+
+def _root_of_block(
+    block: list[Equation], unknown: list[str], values: dict[str, float]
+) -> list[float] | None:
+    """A real root of the block inside the variables' bounds, from several starting points."""
+    from itertools import islice, product
+
+    for e in block:
+        check_dimensions(e)
+    fns = [_residual_fn(e) for e in block]
+    orders = [list(e.variables) for e in block]
+
+    def f(x: np.ndarray) -> list[float]:
+        env = {**values, **dict(zip(unknown, x, strict=True))}
+        return [float(fn(*(env[n] for n in order))) for fn, order in zip(fns, orders, strict=True)]
+
+    for guess in islice(product(*(_guesses(u) for u in unknown)), 30):
+        try:
+            with np.errstate(all="ignore"):
+                sol = optimize.root(f, np.array(guess, dtype=float), method="hybr")
+                x = [float(v) for v in sol.x]
+                res = f(sol.x)
+        except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+            continue
+        scale = max(1.0, *(abs(v) for v in x))
+        ok = sol.success and all(math.isfinite(r) and abs(r) <= 1e-8 * scale for r in res)
+        bounds = all(
+            VARIABLES_BY_NAME[u].in_bounds(xv)
+            for u, xv in zip(unknown, x, strict=True)
+            if u in VARIABLES_BY_NAME
+        )
+        if ok and bounds:
+            return x
+    return None
 
 
 def _missing_for(targets: list[str], eqs: list[Relation], values: dict[str, float]) -> list[str]:

@@ -336,3 +336,14 @@ def test_pipe_friction_pressure_drop_end_to_end():
     assert vals["f"] == pytest.approx(0.0218, abs=5e-4)
     assert vals["dP_f"] == pytest.approx(vals["f"] * 100 / 0.05 * 998.0 * 4.0 / 2, rel=1e-9)
     assert math.isfinite(vals["Re"])
+
+
+def test_matching_decomposition_finds_the_closed_square_block():
+    from solvers.equations.catalogue import EQUATIONS_BY_NAME
+    from solvers.equations.structural import _matched_blocks
+
+    eqs = [EQUATIONS_BY_NAME[n] for n in ("mixing_mass", "mixing_energy", "reynolds")]
+    known = {"m3": 3.0, "Tm1": 300.0, "Tm2": 360.0, "Tm3": 340.0}
+    blocks = _matched_blocks(eqs, known)
+    # the mixer's two balances in m1, m2 close; Reynolds (four unknowns) belongs to no block
+    assert [sorted(e.name for e in b) for b in blocks] == [["mixing_energy", "mixing_mass"]]
