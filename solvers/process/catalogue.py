@@ -72,6 +72,21 @@ def _need(inputs: dict[str, float], *names: str, model: str) -> None:
         raise UnderdeterminedError([model], missing)
 
 
+def _cycle(fn: Any, *required: str) -> Any:
+    """A runner that passes every bound input whose name is a parameter of ``fn`` (the cycle
+    functions use the input names), with the medium and dead state from the options."""
+    import inspect
+
+    params = [p for p in inspect.signature(fn).parameters if p not in {"medium", "dead"}]
+
+    def run(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
+        medium, dead = _setup(inputs, options)
+        _need(inputs, *required, model=fn.__name__)
+        return fn(medium, dead=dead, **{k: inputs[k] for k in params if k in inputs})
+
+    return run
+
+
 # -- components ----------------------------------------------------------------------------------
 def _work_device(kind: str) -> Any:
     fn = {"turbine": comp.turbine, "compressor": comp.compressor, "pump": comp.pump}[kind]
@@ -326,23 +341,6 @@ RANKINE_P = (
 )
 
 
-def _rankine(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
-    medium, dead = _setup(inputs, options)
-    _need(inputs, "P_cond", "P_boiler", model="rankine")
-    return cycles.rankine(
-        medium,
-        inputs["P_cond"],
-        inputs["P_boiler"],
-        inputs.get("T3"),
-        inputs["eta_pump"],
-        inputs["eta_turb"],
-        inputs.get("m_dot"),
-        inputs.get("T_source"),
-        inputs.get("T_sink"),
-        dead,
-    )
-
-
 ETA_PUMP = Input("eta_pump", "", "pump isentropic efficiency", ("eta_p", "eta_P"), 1.0)
 ETA_TURB = Input("eta_turb", "", "turbine isentropic efficiency", ("eta_t", "eta_T"), 1.0)
 
@@ -360,33 +358,13 @@ register_process(
             *SOURCE_SINK,
             *DEAD,
         ),
-        run=_rankine,
+        run=_cycle(cycles.rankine, "P_cond", "P_boiler"),
         skills=("cycles", "properties", "turbomachinery"),
         keywords=("rankine", "steam power plant", "steam power cycle"),
         reference=_CENGEL + " §10-2, §10-3",
         default_fluid="Water",
     )
 )
-
-
-def _reheat(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
-    medium, dead = _setup(inputs, options)
-    _need(inputs, "P_cond", "P_boiler", "P_reheat", model="rankine_reheat")
-    return cycles.rankine_reheat(
-        medium,
-        inputs["P_cond"],
-        inputs["P_boiler"],
-        inputs["P_reheat"],
-        inputs.get("T3"),
-        inputs.get("T5"),
-        inputs["eta_pump"],
-        inputs["eta_HPT"],
-        inputs["eta_LPT"],
-        inputs.get("m_dot"),
-        inputs.get("T_source"),
-        inputs.get("T_sink"),
-        dead,
-    )
 
 
 register_process(
@@ -406,31 +384,13 @@ register_process(
             *SOURCE_SINK,
             *DEAD,
         ),
-        run=_reheat,
+        run=_cycle(cycles.rankine_reheat, "P_cond", "P_boiler", "P_reheat"),
         skills=("cycles", "properties", "turbomachinery"),
         keywords=("reheat", "reheated", "reheater"),
         reference=_CENGEL + " §10-6",
         default_fluid="Water",
     )
 )
-
-
-def _regen_rankine(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
-    medium, dead = _setup(inputs, options)
-    _need(inputs, "P_cond", "P_boiler", "P_fwh", model="rankine_regenerative")
-    return cycles.rankine_regenerative(
-        medium,
-        inputs["P_cond"],
-        inputs["P_boiler"],
-        inputs["P_fwh"],
-        inputs.get("T5"),
-        inputs["eta_pump"],
-        inputs["eta_turb"],
-        inputs.get("m_dot"),
-        inputs.get("T_source"),
-        inputs.get("T_sink"),
-        dead,
-    )
 
 
 register_process(
@@ -448,7 +408,7 @@ register_process(
             *SOURCE_SINK,
             *DEAD,
         ),
-        run=_regen_rankine,
+        run=_cycle(cycles.rankine_regenerative, "P_cond", "P_boiler", "P_fwh"),
         skills=("cycles", "properties", "turbomachinery"),
         keywords=("regenerative", "feedwater heater", "open feedwater"),
         reference=_CENGEL + " §10-7",
@@ -469,56 +429,19 @@ BRAYTON = (
 )
 
 
-def _brayton(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
-    medium, dead = _setup(inputs, options)
-    _need(inputs, "T1", "P1", "r_p", "T3", model="brayton")
-    return cycles.brayton(
-        medium,
-        inputs["T1"],
-        inputs["P1"],
-        inputs["r_p"],
-        inputs["T3"],
-        inputs["eta_comp"],
-        inputs["eta_turb"],
-        inputs.get("m_dot"),
-        inputs.get("T_source"),
-        inputs.get("T_sink"),
-        dead,
-    )
-
-
 register_process(
     ProcessModel(
         name="brayton",
         kind="cycle",
         description="simple Brayton gas-turbine cycle (constant or variable specific heats)",
         inputs=(*BRAYTON, Input("T3", "K", "turbine inlet temperature", ("T_max", "TIT"))),
-        run=_brayton,
+        run=_cycle(cycles.brayton, "T1", "P1", "r_p", "T3"),
         skills=("cycles", "turbomachinery"),
         keywords=("brayton", "gas turbine", "gas-turbine"),
         reference=_CENGEL + " §9-8, §9-9",
         default_fluid="Air",
     )
 )
-
-
-def _brayton_regen(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
-    medium, dead = _setup(inputs, options)
-    _need(inputs, "T1", "P1", "r_p", "T4", "epsilon", model="brayton_regenerative")
-    return cycles.brayton_regenerative(
-        medium,
-        inputs["T1"],
-        inputs["P1"],
-        inputs["r_p"],
-        inputs["T4"],
-        inputs["epsilon"],
-        inputs["eta_comp"],
-        inputs["eta_turb"],
-        inputs.get("m_dot"),
-        inputs.get("T_source"),
-        inputs.get("T_sink"),
-        dead,
-    )
 
 
 register_process(
@@ -531,31 +454,13 @@ register_process(
             Input("T4", "K", "turbine inlet temperature", ("T_max", "TIT")),
             Input("epsilon", "", "regenerator effectiveness", ("epsilon_regen", "eps", "e")),
         ),
-        run=_brayton_regen,
+        run=_cycle(cycles.brayton_regenerative, "T1", "P1", "r_p", "T4", "epsilon"),
         skills=("cycles", "turbomachinery", "heat transfer"),
         keywords=("regenerator", "regenerative", "regeneration"),
         reference=_CENGEL + " §9-10",
         default_fluid="Air",
     )
 )
-
-
-def _vcr(inputs: dict[str, float], options: dict[str, Any]) -> ComponentResult:
-    medium, dead = _setup(inputs, options)
-    return cycles.vapor_compression(
-        medium,
-        inputs.get("T_evap"),
-        inputs.get("T_cond"),
-        inputs["eta_comp"],
-        inputs.get("m_dot"),
-        inputs.get("T_L"),
-        inputs.get("T_H"),
-        inputs.get("P_evap"),
-        inputs.get("P_cond"),
-        inputs.get("superheat", 0.0),
-        inputs.get("subcool", 0.0),
-        dead,
-    )
 
 
 register_process(
@@ -576,7 +481,7 @@ register_process(
             Input("subcool", DELTA_T, "subcooling at condenser exit", ("dT_subcool",)),
             *DEAD,
         ),
-        run=_vcr,
+        run=_cycle(cycles.vapor_compression),
         skills=("cycles", "properties"),
         keywords=("refrigeration", "refrigerator", "heat pump", "vapor-compression", "vcr"),
         reference=_CENGEL + " §11-3, §11-4",
