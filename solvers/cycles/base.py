@@ -26,6 +26,20 @@ def stage(res: CycleResult, label: str, p: Point) -> Point:
     return p
 
 
+def compress(res: CycleResult, m: Medium, p: Point, P2: float, eta: float, lab: str) -> Point:
+    """Pump or compressor stage to P2 [Pa] with isentropic efficiency eta; records h<lab>s and
+    state ``lab``: h2 = h1 + (h2s − h1)/eta."""
+    h2s = res.record(f"h{lab}s", m.state(P=P2, s=p.s).h, f"h{lab}s = h(P{lab}, s_in)")
+    return stage(res, lab, m.state(P=P2, h=p.h + (h2s - p.h) / eta))
+
+
+def expand(res: CycleResult, m: Medium, p: Point, P2: float, eta: float, lab: str) -> Point:
+    """Turbine stage to P2 [Pa] with isentropic efficiency eta; records h<lab>s and state
+    ``lab``: h2 = h1 − eta (h1 − h2s)."""
+    h2s = res.record(f"h{lab}s", m.state(P=P2, s=p.s).h, f"h{lab}s = h(P{lab}, s_in)")
+    return stage(res, lab, m.state(P=P2, h=p.h - eta * (p.h - h2s)))
+
+
 def entropy_terms(
     res: CycleResult,
     dead: DeadState,

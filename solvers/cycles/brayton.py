@@ -17,23 +17,15 @@ from __future__ import annotations
 from solvers.components.base import check_efficiency
 from solvers.cycles.base import (
     CycleResult,
+    compress,
     entropy_terms,
+    expand,
     flow_exergies,
     power_cycle_totals,
     stage,
 )
 from solvers.errors import SolverError
-from solvers.media.base import DeadState, Medium, Point
-
-
-def _compress(res: CycleResult, m: Medium, p: Point, P2: float, eta: float, lab: str) -> Point:
-    h2s = res.record(f"h{lab}s", m.state(P=P2, s=p.s).h, f"h{lab}s = h(P{lab}, s_in)")
-    return stage(res, lab, m.state(P=P2, h=p.h + (h2s - p.h) / eta))
-
-
-def _expand(res: CycleResult, m: Medium, p: Point, P2: float, eta: float, lab: str) -> Point:
-    h2s = res.record(f"h{lab}s", m.state(P=P2, s=p.s).h, f"h{lab}s = h(P{lab}, s_in)")
-    return stage(res, lab, m.state(P=P2, h=p.h - eta * (p.h - h2s)))
+from solvers.media.base import DeadState, Medium
 
 
 def _check(T1: float, P1: float, r_p: float, T_max: float) -> None:
@@ -78,9 +70,9 @@ def brayton(
     res = CycleResult("brayton")
     P2 = P1 * r_p
     p1 = stage(res, "1", medium.state(T=T1, P=P1))
-    p2 = _compress(res, medium, p1, P2, eta_comp, "2")
+    p2 = compress(res, medium, p1, P2, eta_comp, "2")
     p3 = stage(res, "3", medium.state(T=T3, P=P2))
-    p4 = _expand(res, medium, p3, P1, eta_turb, "4")
+    p4 = expand(res, medium, p3, P1, eta_turb, "4")
     w_c = res.record("w_comp", p2.h - p1.h, "w_comp = h2 - h1")
     q_in = res.record("q_in", p3.h - p2.h, "q_in = h3 - h2")
     w_t = res.record("w_turb", p3.h - p4.h, "w_turb = h3 - h4")
@@ -129,9 +121,9 @@ def brayton_regenerative(
     res = CycleResult("brayton_regenerative")
     P2 = P1 * r_p
     p1 = stage(res, "1", medium.state(T=T1, P=P1))
-    p2 = _compress(res, medium, p1, P2, eta_comp, "2")
+    p2 = compress(res, medium, p1, P2, eta_comp, "2")
     p4 = stage(res, "4", medium.state(T=T4, P=P2))
-    p5 = _expand(res, medium, p4, P1, eta_turb, "5")
+    p5 = expand(res, medium, p4, P1, eta_turb, "5")
     if p5.T <= p2.T:
         raise SolverError(
             f"turbine exit ({p5.T:.1f} K) is colder than compressor exit ({p2.T:.1f} K): "

@@ -16,8 +16,14 @@ True
 from __future__ import annotations
 
 from solvers.components.base import check_efficiency
-from solvers.cycles.base import CycleResult, entropy_terms, flow_exergies, stage
-from solvers.cycles.brayton import _compress, _expand
+from solvers.cycles.base import (
+    CycleResult,
+    compress,
+    entropy_terms,
+    expand,
+    flow_exergies,
+    stage,
+)
 from solvers.errors import SolverError
 from solvers.media.base import DeadState, Medium
 
@@ -80,16 +86,16 @@ def combined_cycle(
     res = CycleResult("combined_cycle")
     P2 = P1 * r_p
     p1 = stage(res, "1", gas.state(T=T1, P=P1))
-    p2 = _compress(res, gas, p1, P2, eta_comp, "2")
+    p2 = compress(res, gas, p1, P2, eta_comp, "2")
     p3 = stage(res, "3", gas.state(T=T3, P=P2))
-    p4 = _expand(res, gas, p3, P1, eta_gas_turb, "4")
+    p4 = expand(res, gas, p3, P1, eta_gas_turb, "4")
     p5 = stage(res, "5", gas.state(T=T5, P=P1))
     if T8 is None:
         T8 = steam.state(P=P_steam, x=1.0).T + superheat  # type: ignore[operator]
     p6 = stage(res, "6", steam.state(P=P_cond, x=0.0))
-    p7 = _compress(res, steam, p6, P_steam, eta_pump, "7")
+    p7 = compress(res, steam, p6, P_steam, eta_pump, "7")
     p8 = stage(res, "8", steam.state(P=P_steam, T=T8))
-    p9 = _expand(res, steam, p8, P_cond, eta_steam_turb, "9")
+    p9 = expand(res, steam, p8, P_cond, eta_steam_turb, "9")
     if p5.h >= p4.h or p5.T <= p7.T:
         raise SolverError(
             f"stack T5={p5.T:.1f} K must lie between the feedwater ({p7.T:.1f} K) and the "

@@ -16,25 +16,15 @@ from __future__ import annotations
 from solvers.components.base import check_efficiency
 from solvers.cycles.base import (
     CycleResult,
+    compress,
     entropy_terms,
+    expand,
     flow_exergies,
     power_cycle_totals,
     stage,
 )
 from solvers.errors import SolverError
 from solvers.media.base import DeadState, Medium, Point
-
-
-def _pump(res: CycleResult, medium: Medium, p1: Point, P2: float, eta: float, lab: str) -> Point:
-    p2s = medium.state(P=P2, s=p1.s)
-    res.record(f"h{lab}s", p2s.h, f"h{lab}s = h(P, s_in)")
-    return stage(res, lab, medium.state(P=P2, h=p1.h + (p2s.h - p1.h) / eta))
-
-
-def _expand(res: CycleResult, medium: Medium, p1: Point, P2: float, eta: float, lab: str) -> Point:
-    p2s = medium.state(P=P2, s=p1.s)
-    res.record(f"h{lab}s", p2s.h, f"h{lab}s = h(P, s_in)")
-    return stage(res, lab, medium.state(P=P2, h=p1.h - eta * (p1.h - p2s.h)))
 
 
 def _check_pressures(P_cond: float, P_boiler: float) -> None:
@@ -77,9 +67,9 @@ def rankine(
     check_efficiency("eta_turb", eta_turb)
     res = CycleResult("rankine")
     p1 = stage(res, "1", medium.state(P=P_cond, x=0.0))
-    p2 = _pump(res, medium, p1, P_boiler, eta_pump, "2")
+    p2 = compress(res, medium, p1, P_boiler, eta_pump, "2")
     p3 = stage(res, "3", _boiler_exit(medium, P_boiler, T3))
-    p4 = _expand(res, medium, p3, P_cond, eta_turb, "4")
+    p4 = expand(res, medium, p3, P_cond, eta_turb, "4")
     w_pump = res.record("w_pump", p2.h - p1.h, "w_pump = h2 - h1")
     q_in = res.record("q_in", p3.h - p2.h, "q_in = h3 - h2")
     w_turb = res.record("w_turb", p3.h - p4.h, "w_turb = h3 - h4")
@@ -125,11 +115,11 @@ def rankine_reheat(
         check_efficiency(n, e)
     res = CycleResult("rankine_reheat")
     p1 = stage(res, "1", medium.state(P=P_cond, x=0.0))
-    p2 = _pump(res, medium, p1, P_boiler, eta_pump, "2")
+    p2 = compress(res, medium, p1, P_boiler, eta_pump, "2")
     p3 = stage(res, "3", _boiler_exit(medium, P_boiler, T3))
-    p4 = _expand(res, medium, p3, P_reheat, eta_HPT, "4")
+    p4 = expand(res, medium, p3, P_reheat, eta_HPT, "4")
     p5 = stage(res, "5", medium.state(P=P_reheat, T=T5 if T5 is not None else p3.T))
-    p6 = _expand(res, medium, p5, P_cond, eta_LPT, "6")
+    p6 = expand(res, medium, p5, P_cond, eta_LPT, "6")
     w_pump = res.record("w_pump", p2.h - p1.h, "w_pump = h2 - h1")
     q_b = p3.h - p2.h
     q_rh = p5.h - p4.h
@@ -187,12 +177,12 @@ def rankine_regenerative(
     check_efficiency("eta_turb", eta_turb)
     res = CycleResult("rankine_regenerative")
     p1 = stage(res, "1", medium.state(P=P_cond, x=0.0))
-    p2 = _pump(res, medium, p1, P_fwh, eta_pump, "2")
+    p2 = compress(res, medium, p1, P_fwh, eta_pump, "2")
     p3 = stage(res, "3", medium.state(P=P_fwh, x=0.0))
-    p4 = _pump(res, medium, p3, P_boiler, eta_pump, "4")
+    p4 = compress(res, medium, p3, P_boiler, eta_pump, "4")
     p5 = stage(res, "5", _boiler_exit(medium, P_boiler, T5))
-    p6 = _expand(res, medium, p5, P_fwh, eta_turb, "6")
-    p7 = _expand(res, medium, p5, P_cond, eta_turb, "7")
+    p6 = expand(res, medium, p5, P_fwh, eta_turb, "6")
+    p7 = expand(res, medium, p5, P_cond, eta_turb, "7")
     y = res.record("y", (p3.h - p2.h) / (p6.h - p2.h), "y = (h3 - h2)/(h6 - h2) (heater balance)")
     w_pump = res.record(
         "w_pump", (1 - y) * (p2.h - p1.h) + (p4.h - p3.h), "w_pump = (1-y)(h2-h1) + (h4-h3)"

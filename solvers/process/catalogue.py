@@ -11,7 +11,7 @@ from typing import Any
 from solvers import components as comp
 from solvers import cycles
 from solvers.components.base import ComponentResult
-from solvers.errors import SolverError, UnderdeterminedError
+from solvers.errors import UnderdeterminedError
 from solvers.media.base import Medium, Point
 from solvers.process.registry import (
     DELTA_T,
@@ -550,12 +550,3 @@ register_process(
         default_fluid="Air",
     )
 )
-
-
-def check_registered() -> list[str]:
-    """Names of all registered process models (for diagnostics)."""
-    from solvers.process.registry import PROCESSES
-
-    if not PROCESSES:
-        raise SolverError("no process models registered")
-    return sorted(PROCESSES)
