@@ -12,6 +12,7 @@ from typing import Any
 from peoa.errors import BenchmarkNotFound, ProblemFileError
 from peoa.models import Given, Problem, ReportSlot
 from peoa.problems import BadProblem, read_problems
+from peoa.understand.quantities import extract_quantities
 from peoa.understand.slots import property_key
 
 THERMOQA_FILES = {1: "tier1_properties.jsonl", 2: "tier2_components.jsonl", 3: "tier3_cycles.jsonl"}
@@ -122,14 +123,14 @@ _COLD_AIR = {"cp": "1.005 kJ/(kg*K)", "k": "1.4", "R": "0.287 kJ/(kg*K)"}
 _DEAD = {"T0": "298.15 K", "P0": "100 kPa"}
 
 
-def _unit_in_text(text: str, value: float, unit: str) -> str:
-    """The unit the question text writes next to ``value``, when it has the same dimension as
-    the key's ``unit`` (or the key has none). ThermoQA's given keys sometimes carry the wrong
-    suffix (``T1_C`` for a temperature the text gives in K): the text is authoritative."""
-    from peoa.understand.quantities import extract_quantities
+def _unit_in_text(found: list[Any], value: float, unit: str) -> str:
+    """The unit the question text (its extracted quantities ``found``) writes next to
+    ``value``, when it has the same dimension as the key's ``unit`` (or the key has none).
+    ThermoQA's given keys sometimes carry the wrong suffix (``T1_C`` for a temperature the text
+    gives in K): the text is authoritative."""
     from solvers.units import same_dimension
 
-    for q in extract_quantities(text):
+    for q in found:
         same = q.unit and abs(q.value - value) <= 1e-9 * max(1.0, abs(value))
         if same and (not unit or same_dimension(q.unit, unit)):
             return q.unit
@@ -155,12 +156,13 @@ def _structured(d: dict[str, Any]) -> Problem:
     text = d.get("question", "")
     kind = d.get("component") or d.get("cycle_type")
     givens: dict[str, Given] = {}
+    found = extract_quantities(text) if kind else []
     for k, v in given.items():
         if not isinstance(v, int | float):
             continue
         name, unit = split_key(k)
         if kind:
-            unit = _unit_in_text(text, float(v), unit)
+            unit = _unit_in_text(found, float(v), unit)
         givens[name] = Given.parse(name, f"{v} {unit}".strip())
     slots = []
     for k, e in d["expected"].items():

@@ -27,6 +27,7 @@ def _heat(
     outlet: Point,
     T_reservoir: float | None,
     dead: DeadState,
+    exergy_efficiency: bool = True,
 ) -> ComponentResult:
     res = ComponentResult(kind)
     res.points.update({"in": inlet, "out": outlet})
@@ -44,7 +45,7 @@ def _heat(
         )
         res.record("x_dest", dead.T0 * s_gen, "x_dest = T0 s_gen")
         carnot = 1.0 - dead.T0 / T_reservoir
-        if q > 0:  # heated: exergy gained by the fluid over the exergy of the heat supplied
+        if q > 0 and exergy_efficiency:  # heated: exergy gained over exergy of the heat supplied
             res.record(
                 "eta_II",
                 (res["ef_out"] - res["ef_in"]) / (q * carnot),
@@ -112,17 +113,16 @@ def evaporator(
     at T_source [K]. values: q_in [J/kg], s_gen [J/(kg K)], x_dest [J/kg]"""
     if T_out is not None:
         x_out = None
-    res = _heat(
-        "evaporator", medium, inlet, _exit(medium, inlet.P, T_out, x_out), None, dead or DeadState()
+    # heat drawn from a space below T0 carries no exergy to the fluid: no boiler-style eta_II
+    return _heat(
+        "evaporator",
+        medium,
+        inlet,
+        _exit(medium, inlet.P, T_out, x_out),
+        T_source,
+        dead or DeadState(),
+        exergy_efficiency=False,
     )
-    if T_source is not None:
-        s_gen = res.record(
-            "s_gen",
-            entropy_generation(inlet.s, res.points["out"].s, res["q_in"], T_source),
-            "s_gen = Δs - q_L/T_L",
-        )
-        res.record("x_dest", (dead or DeadState()).T0 * s_gen, "x_dest = T0 s_gen")
-    return res
 
 
 @component("heat_exchanger")

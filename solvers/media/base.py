@@ -16,7 +16,9 @@ with variable-cp air.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from solvers.errors import PropertyError
@@ -39,7 +41,7 @@ class Point:
 
 
 @runtime_checkable
-class Medium(Protocol):
+class Medium(Hashable, Protocol):
     """A working-fluid model: ``state(**two of T, P, h, s, x)`` -> :class:`Point` [SI]."""
 
     name: str
@@ -156,5 +158,15 @@ class DeadState:
         >>> round(dead.flow_exergy(air, air.state(T=298.15, P=100e3)), 9)
         0.0
         """
-        p0 = medium.state(T=self.T0, P=self.P0)
+        p0 = self.point(medium)
         return (p.h - p0.h) - self.T0 * (p.s - p0.s) + 0.5 * V * V
+
+    def point(self, medium: Medium) -> Point:
+        """The dead state of ``medium`` (resolved once per medium and dead state)."""
+        return _dead_point(self, medium)
+
+
+@lru_cache(maxsize=64)
+def _dead_point(dead: DeadState, medium: Medium) -> Point:
+    # every flow exergy of a cycle needs the same (h0, s0): resolve it once
+    return medium.state(T=dead.T0, P=dead.P0)
