@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     ``llm``: ``none`` | ``hf:<local path>`` | ``openai:<base_url>#<model>``;
     ``graph``: ``kuzu:<path>`` (default under ``home``) | ``neo4j://host:port`` (or bolt://,
     neo4j+s://) with ``neo4j_user``/``neo4j_password``/``neo4j_database``;
-    ``benchmarks``: folder of the benchmark suites.
+    ``benchmarks``: folder of the benchmark suites; ``abduction_solver`` (ip | heuristic),
+    ``abduction_delta`` (inconsistency threshold δ) and ``abduction_rules`` (a JSON file of learned
+    error-detection rules, added to the declared ones) configure reconciliation.
     """
 
     model_config = SettingsConfigDict(env_prefix="PEOA_", toml_file="peoa.toml", extra="ignore")
@@ -43,6 +45,9 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     max_rounds: int = Field(default=2, ge=0, le=10)
     workers: int = Field(default=1, ge=1, le=64)
+    abduction_solver: str = Field(default="ip", pattern="^(ip|heuristic)$")
+    abduction_delta: float = Field(default=0.1, ge=0.0, le=1.0)
+    abduction_rules: Path | None = None
 
     @classmethod
     def settings_customise_sources(

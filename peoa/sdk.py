@@ -18,8 +18,10 @@ from experts.registry import ExpertRegistry, default_registry
 from graph.protocols import Retriever
 from peoa.agent.workflow import Agent, sqlite_checkpointer
 from peoa.config import Settings, load_settings
-from peoa.errors import PeoaError
+from peoa.errors import ConfigError, PeoaError
 from peoa.models import Answer, Problem, TraceEvent
+from solvers.abduction import DECLARED_RULES, load_rules
+from solvers.errors import SolverError
 
 
 class Assistant:
@@ -60,11 +62,22 @@ class Assistant:
             checkpointer = (
                 sqlite_checkpointer(self.settings.checkpoint_path()) if self._persist else None
             )
+            rules = list(DECLARED_RULES)
+            if self.settings.abduction_rules is not None:
+                try:
+                    rules += load_rules(self.settings.abduction_rules)
+                except SolverError as e:
+                    raise ConfigError(
+                        "PEOA_ABDUCTION_RULES", str(self.settings.abduction_rules), str(e)
+                    ) from e
             self._agent = Agent(
                 self.registry,
                 retriever=retriever,
                 checkpointer=checkpointer,
                 max_rounds=self.settings.max_rounds,
+                rules=tuple(rules),
+                delta=self.settings.abduction_delta,
+                abduction_solver=self.settings.abduction_solver,
             )
         return self._agent
 

@@ -54,3 +54,16 @@ class PropertyError(SolverError):
     def __init__(self, state: str, reason: str) -> None:
         self.state = state
         super().__init__(f"cannot resolve state {state}: {reason}")
+
+
+class AbductionError(SolverError, ValueError):
+    """Bad input to the abduction (no claims, mixed dimensions in one slot, δ out of range...).
+
+    Attributes
+    ----------
+    value : the offending input (a slot, a unit, a number).
+    """
+
+    def __init__(self, value: object, reason: str) -> None:
+        self.value = value
+        super().__init__(f"abduction: {reason} (got {value!r})")

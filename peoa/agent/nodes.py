@@ -16,6 +16,7 @@ from peoa.agent.reconcile import reconcile_claims
 from peoa.agent.state import AgentState, ExpertTask
 from peoa.models import Answer, Claim, SlotValue, Status, Subtask, TraceEvent
 from peoa.understand.offline import understand
+from solvers.abduction import DECLARED_RULES, Rule
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME
 from solvers.errors import SolverError
 from solvers.process import get_process
@@ -29,6 +30,9 @@ class Nodes:
     registry: ExpertRegistry
     retriever: Retriever | None = None
     max_rounds: int = 2
+    rules: tuple[Rule, ...] = DECLARED_RULES
+    delta: float = 0.1
+    abduction_solver: str = "ip"
 
     # -- understand ------------------------------------------------------------------------------
     def understand(self, state: AgentState) -> dict[str, Any]:
@@ -56,7 +60,7 @@ class Nodes:
     def plan(self, state: AgentState) -> dict[str, Any]:
         problem = state["problem"]
         rnd = state.get("round", 0)
-        done = set(state.get("accepted", {}))
+        done = set(state.get("accepted", {})) - set(state.get("recheck", []))
         todo = [s for s in problem.wanted if s not in done]
         if problem.domain == "properties":
             skills = ["properties"]
@@ -166,17 +170,38 @@ class Nodes:
 
     # -- reconcile -------------------------------------------------------------------------------
     def reconcile(self, state: AgentState) -> dict[str, Any]:
-        accepted, rejected = reconcile_claims(state.get("claims", []))
+        try:
+            out = reconcile_claims(
+                state.get("claims", []),
+                state["problem"],
+                rules=self.rules,
+                delta=self.delta,
+                solver=self.abduction_solver,
+            )
+        except SolverError as e:  # bad claims fail the problem with the reason, not the batch
+            return {
+                "accepted": {},
+                "rejected": [],
+                "violated": [f"reconcile failed: {e}"],
+                "recheck": [],
+                "trace": [TraceEvent(node="reconcile", message=f"failed: {e}")],
+            }
+        accepted, rejected = out.accepted, out.rejected
         return {
             "accepted": accepted,
             "rejected": rejected,
+            "violated": out.violated,
+            "recheck": out.recheck,
             "trace": [
                 TraceEvent(
                     node="reconcile",
-                    message=f"{len(accepted)} accepted, {len(rejected)} rejected",
+                    message=f"{len(accepted)} accepted, {len(rejected)} rejected"
+                    + (f", {len(out.violated)} constraints violated" if out.violated else ""),
                     data={
                         "accepted": {k: c.expert for k, c in accepted.items()},
                         "rejected": list(rejected),
+                        "violated": out.violated,
+                        "abduction": out.figures,
                     },
                 )
             ],
@@ -190,8 +215,9 @@ class Nodes:
             {
                 r["reason"]
                 for r in state.get("rejected", [])
-                if r["slot"] in missing and r["reason"].startswith("failed")
+                if r["slot"] in missing and r["reason"].startswith(("failed", "constraint", "rule"))
             }
+            | set(state.get("violated", []))
         )
         return {
             "round": state.get("round", 0) + 1,
@@ -202,7 +228,11 @@ class Nodes:
                     message="all slots covered"
                     if not missing
                     else f"uncovered: {', '.join(missing)}",
-                    data={"missing": missing, "feedback": feedback},
+                    data={
+                        "missing": missing,
+                        "violated": state.get("violated", []),
+                        "feedback": feedback,
+                    },
                 )
             ],
         }
@@ -210,7 +240,8 @@ class Nodes:
     def after_verify(self, state: AgentState) -> str:
         problem = state["problem"]
         missing = [s for s in problem.wanted if s not in state.get("accepted", {})]
-        if missing and problem.wanted and state.get("round", 0) < self.max_rounds:
+        redo = missing or state.get("recheck", [])
+        if redo and problem.wanted and state.get("round", 0) < self.max_rounds:
             return "plan"
         return "answer"
 

@@ -30,6 +30,8 @@ class AgentState(TypedDict, total=False):
     claims: Annotated[list[Claim], operator.add]
     accepted: dict[str, Claim]
     rejected: list[Rejection]
+    violated: list[str]
+    recheck: list[str]
     feedback: list[str]
     round: int
     trace: Annotated[list[TraceEvent], operator.add]

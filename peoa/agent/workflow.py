@@ -21,6 +21,7 @@ from graph.protocols import Retriever
 from peoa.agent.nodes import Nodes
 from peoa.agent.state import AgentState
 from peoa.models import Answer, Problem, TraceEvent
+from solvers.abduction import DECLARED_RULES, Rule
 
 # Only our own models may be revived from a checkpoint (no arbitrary classes).
 CHECKPOINT_TYPES = [
@@ -83,8 +84,18 @@ class Agent:
         retriever: Retriever | None = None,
         checkpointer: BaseCheckpointSaver | None = None,
         max_rounds: int = 2,
+        rules: tuple[Rule, ...] = DECLARED_RULES,
+        delta: float = 0.1,
+        abduction_solver: str = "ip",
     ) -> None:
-        self.nodes = Nodes(registry=registry, retriever=retriever, max_rounds=max_rounds)
+        self.nodes = Nodes(
+            registry=registry,
+            retriever=retriever,
+            max_rounds=max_rounds,
+            rules=rules,
+            delta=delta,
+            abduction_solver=abduction_solver,
+        )
         self.checkpointer = checkpointer or InMemorySaver(serde=serializer())
         self.graph = build_graph(self.nodes, self.checkpointer)
 

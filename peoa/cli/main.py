@@ -16,6 +16,7 @@ from rich.table import Table
 
 from peoa.errors import PeoaError
 from peoa.models import Answer, TraceEvent
+from solvers.errors import SolverError
 
 app = typer.Typer(
     add_completion=False,
@@ -43,6 +44,47 @@ def bench_engine(
     for section in ("state_ms", "model_ms"):
         for k, v in out[section].items():
             typer.echo(f"{section[:-3]:6} {k:22} {v:8.3f} ms")
+
+
+@bench_app.command("abduction")
+def bench_abduction(
+    test_sets: int = typer.Option(16, min=1, help="shifted test sets"),
+    test_claims: int = typer.Option(5000, min=10, help="claims per test set"),
+    sizes: str = typer.Option("100,1000,10000,100000", help="claim counts to time"),
+    time_limit: float = typer.Option(60.0, min=0.01, help="IP time limit [s]"),
+    backend: str = typer.Option("cbc", help="IP backend: cbc | highs"),
+    seed: int = typer.Option(0),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Abduction: F1/accuracy of IP, heuristic, best single expert, majority; solve times [s]."""
+    from peoa.bench.abduction import run
+
+    try:
+        size_list = tuple(int(x) for x in sizes.split(",") if x.strip())
+    except ValueError as e:
+        err.print(f"[red]error:[/red] --sizes must be integers separated by commas, got {sizes!r}")
+        raise typer.Exit(2) from e
+    try:
+        out = run(
+            test_sets=test_sets,
+            test_claims=test_claims,
+            sizes=size_list,
+            time_limit=time_limit,
+            backend=backend,
+            seed=seed,
+        )
+    except SolverError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    if as_json:
+        typer.echo(json.dumps(out))
+        return
+    for metric in ("f1", "accuracy"):
+        typer.echo(metric + ": " + ", ".join(f"{k} {v:.3f}" for k, v in out[metric].items()))
+    for solver, times in out["runtime_s"].items():
+        shown = ", ".join(f"{n}: {'-' if t is None else f'{t:.4f}'}" for n, t in times.items())
+        typer.echo(f"runtime_s {solver}: {shown}")
+    typer.echo(f"hs_gap {out['hs_gap']:.2e}  delta {out['delta']}")
 
 
 console = Console()
