@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     neo4j+s://) with ``neo4j_user``/``neo4j_password``/``neo4j_database``;
     ``benchmarks``: folder of the benchmark suites; ``abduction_solver`` (ip | heuristic),
     ``abduction_delta`` (inconsistency threshold δ) and ``abduction_rules`` (a JSON file of learned
-    error-detection rules, added to the declared ones) configure reconciliation.
+    error-detection rules, added to the declared ones) configure reconciliation;
+    ``embedding_model``: a local sentence-transformers folder (default: the bundled MiniLM).
     """
 
     model_config = SettingsConfigDict(env_prefix="PEOA_", toml_file="peoa.toml", extra="ignore")
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     abduction_solver: str = Field(default="ip", pattern="^(ip|heuristic)$")
     abduction_delta: float = Field(default=0.1, ge=0.0, le=1.0)
     abduction_rules: Path | None = None
+    embedding_model: Path | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -130,6 +130,11 @@ class Assistant:
 
 def _open_retriever(settings: Settings) -> Retriever | None:
     """The configured graph's retriever when it exists; None (offline, no graph) otherwise."""
+    from graph.embeddings import shared_embedder
+    from graph.retrieval import HybridRetriever
     from graph.stores import open_store_if_exists
 
-    return open_store_if_exists(settings)
+    store = open_store_if_exists(settings)
+    if store is None:
+        return None
+    return HybridRetriever(store, shared_embedder(settings.embedding_model))

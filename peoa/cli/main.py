@@ -288,23 +288,35 @@ def doctor(llm: LlmOpt = None, graph: GraphOpt = None) -> None:
 
 
 @graph_app.command("init")
-def graph_init(graph: GraphOpt = None) -> None:
-    """Create and seed the knowledge graph (idempotent)."""
+def graph_init(
+    graph: GraphOpt = None,
+    substances: Annotated[
+        int | None, typer.Option("--substances", min=0, help="cap the compound table")
+    ] = None,
+) -> None:
+    """Create and seed the knowledge graph with embeddings (idempotent)."""
     import time
 
+    from graph.embeddings import shared_embedder
     from graph.seed import seed
-    from graph.stores import open_store
+    from graph.stores import open_configured
     from peoa.config import load_settings
 
     s = load_settings(graph=graph)
     t0 = time.perf_counter()
     try:
-        store = open_store(s.graph_uri)
+        store = open_configured(s)
     except Exception as e:
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
     try:
-        counts = seed(store)
+        with err.status("seeding the graph") as status:
+            counts = seed(
+                store,
+                shared_embedder(s.embedding_model),
+                substances=substances,
+                progress=lambda m: status.update(f"seeding: {m}"),
+            )
         total = store.count()
     finally:
         store.close()
@@ -316,13 +328,13 @@ def graph_init(graph: GraphOpt = None) -> None:
 
 
 @contextmanager
-def _read_store(graph: str | None) -> Iterator[Any]:
-    """The configured graph opened read-only (exit 2 with a hint when it cannot be)."""
-    from graph.stores import open_store
+def _open_graph(graph: str | None, read_only: bool = True) -> Iterator[Any]:
+    """The configured graph (exit 2 with a hint when it cannot be opened)."""
+    from graph.stores import open_configured
     from peoa.config import load_settings
 
     try:
-        store = open_store(load_settings(graph=graph).graph_uri, read_only=True)
+        store = open_configured(load_settings(graph=graph), read_only=read_only)
     except Exception as e:
         err.print(f"[red]error:[/red] {e}; run 'peoa graph init' first")
         raise typer.Exit(2) from e
@@ -332,35 +344,163 @@ def _read_store(graph: str | None) -> Iterator[Any]:
         store.close()
 
 
+@graph_app.command("ingest")
+def graph_ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders (md, txt, html, pdf)")],
+    graph: GraphOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ingest documents: chunks, embeddings, entity links; one transaction per document."""
+    from graph.embeddings import shared_embedder
+    from graph.ingest import _files, ingest
+    from peoa.config import load_settings
+
+    files = _files([str(p) for p in paths])
+    with (
+        _open_graph(graph, read_only=False) as store,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=as_json,
+        ) as bar,
+    ):
+        task = bar.add_task("ingesting", total=len(files))
+
+        def step(path: Path, outcome: str) -> None:
+            bar.update(task, advance=1, description=f"{path.name}: {outcome[:60]}")
+
+        report = ingest(
+            store, shared_embedder(load_settings().embedding_model), files, on_file=step
+        )
+    out = {
+        "written": report.written,
+        "unchanged": report.unchanged,
+        "failed": report.failed,
+        "chunks": report.chunks,
+        "mentions": report.mentions,
+        "seconds": round(report.seconds, 3),
+        "chunks_per_s": round(report.chunks / report.seconds, 2) if report.seconds else 0.0,
+    }
+    if as_json:
+        print(json.dumps(out))
+    else:
+        console.print(
+            f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
+            f"{len(report.failed)} failed; {report.chunks} chunks, {report.mentions} mentions "
+            f"in {report.seconds:.1f} s"
+        )
+        for _name, why in report.failed.items():
+            err.print(f"[red]failed:[/red] {why}")
+    raise typer.Exit(1 if report.failed and not report.written and not report.unchanged else 0)
+
+
 @graph_app.command("search")
 def graph_search(
     query: str,
     k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5,
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="only these node labels")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     graph: GraphOpt = None,
 ) -> None:
-    """Full-text search of the knowledge graph."""
-    with _read_store(graph) as store:
-        hits = store.search(query, k=k)
+    """Hybrid search (vector + full text + graph expansion) with provenance."""
+    from graph.embeddings import shared_embedder
+    from graph.errors import GraphError
+    from graph.retrieval import HybridRetriever
+    from peoa.config import load_settings
+
+    with _open_graph(graph) as store:
+        try:
+            hits = HybridRetriever(store, shared_embedder(load_settings().embedding_model)).search(
+                query, k=k, labels=label or None
+            )
+        except GraphError as e:
+            err.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(2) from e
     if as_json:
         print(json.dumps([h.model_dump() for h in hits]))
         return
     t = Table(title=f"graph search: {query}")
-    for col in ("id", "label", "score", "text"):
+    for col in ("id", "label", "score", "via", "text"):
         t.add_column(col)
     for h in hits:
-        t.add_row(h.id, h.label, f"{h.score:.3f}", h.text[:80])
+        t.add_row(h.id, h.label, f"{h.score:.4f}", " → ".join(h.path), h.text[:70])
     console.print(t)
 
 
 @graph_app.command("stats")
-def graph_stats(graph: GraphOpt = None) -> None:
-    """Node counts per label."""
-    from graph.schema import NODE_LABELS
+def graph_stats(
+    graph: GraphOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Node counts per label and relation counts per type."""
+    with _open_graph(graph) as store:
+        stats = store.stats()
+    if as_json:
+        print(json.dumps(stats))
+        return
+    for name, n in stats.items():
+        console.print(f"{name}: {n}")
 
-    with _read_store(graph) as store:
-        for lb in NODE_LABELS:
-            console.print(f"{lb}: {store.count(lb)}")
+
+@graph_app.command("eval")
+def graph_eval(
+    nodes: Annotated[
+        int | None, typer.Option("--nodes", min=1, help="grow the graph to N nodes")
+    ] = None,
+    queries: Annotated[Path | None, typer.Option("--queries", help="JSON lines query set")] = None,
+    substances: Annotated[int | None, typer.Option("--substances", min=0)] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recall@5, MRR and latency of hybrid retrieval on a fresh seeded graph (temporary)."""
+    import tempfile
+    import time
+
+    from graph.embeddings import shared_embedder
+    from graph.errors import GraphError
+    from graph.evaluation import add_distractors, evaluate, load_queries
+    from graph.seed import seed
+    from graph.stores import open_store
+    from peoa.config import load_settings
+
+    try:
+        qs = load_queries(queries)
+    except GraphError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    embedder = shared_embedder(load_settings().embedding_model)
+    with tempfile.TemporaryDirectory(prefix="peoa-graph-eval-") as tmp:
+        store = open_store(f"kuzu:{tmp}/eval.kuzu")
+        try:
+            t0 = time.perf_counter()
+            with err.status("building the evaluation graph") as status:
+                seed(
+                    store,
+                    embedder,
+                    substances=substances,
+                    indexes=False,
+                    progress=lambda m: status.update(f"seeding: {m}"),
+                )
+                seeded = time.perf_counter() - t0
+                extra = max(0, (nodes or 0) - store.count())
+                if extra:
+                    add_distractors(store, embedder, extra, say=lambda m: status.update(m))
+                status.update("building indexes")
+                store.build_indexes()
+            built = time.perf_counter() - t0
+            out = evaluate(store, embedder, qs)
+        finally:
+            store.close()
+    out["seed_s"] = round(seeded, 1)
+    out["build_s"] = round(built, 1)
+    if as_json:
+        print(json.dumps(out))
+        return
+    for key, v in out.items():
+        console.print(f"{key}: {v}")
 
 
 if __name__ == "__main__":  # pragma: no cover

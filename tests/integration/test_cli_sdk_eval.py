@@ -54,7 +54,7 @@ def test_batch_and_eval_file(peoa_env, tmp_path):
 
 
 def test_graph_init_search_doctor(peoa_env):
-    r = runner.invoke(app, ["graph", "init"])
+    r = runner.invoke(app, ["graph", "init", "--substances", "100"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["graph", "search", "log mean temperature difference", "--json"])
     hits = json.loads(r.stdout)

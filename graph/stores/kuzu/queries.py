@@ -1,47 +1,131 @@
 """Every Cypher statement of the Kùzu store, as named constants with ``$`` parameters.
 
-Labels come only from :mod:`graph.schema` (never from user text); values always go in parameters.
+Labels and relation names come only from :mod:`graph.schema` (never from user text): the builders
+below assert it. Values, including every piece of user text, always go in parameters.
 """
 
 from __future__ import annotations
 
+from graph.schema import ENTITY, NODES, RELS, TEXT_INDEX, VECTOR_INDEX
+
 LOAD_FTS = "LOAD fts"
 INSTALL_FTS = "INSTALL fts"
+LOAD_VECTOR = "LOAD vector"
+INSTALL_VECTOR = "INSTALL vector"
+BEGIN = "BEGIN TRANSACTION"
+COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"
+SHOW_INDEXES = "CALL SHOW_INDEXES() RETURN *"
+
+# entities carry the indexes; an indexed vector cannot be SET, so an upsert deletes then creates
+DELETE_ENTITIES = f"UNWIND $ids AS i MATCH (e:{ENTITY} {{id: i}}) DELETE e"
+CREATE_ENTITIES = (
+    f"UNWIND $rows AS r CREATE (e:{ENTITY} {{id: r.id, label: r.label, name: r.name, "
+    "text: r.text, embedding: r.embedding})"
+)
+GET_ENTITIES = f"MATCH (e:{ENTITY}) WHERE e.id IN $ids RETURN e.id, e.label, e.name, e.text"
+COUNT_ENTITIES = f"MATCH (e:{ENTITY}) RETURN count(e)"
+ENTITY_VECTORS = (
+    f"MATCH (e:{ENTITY}) RETURN e.id, e.embedding ORDER BY e.id SKIP $skip LIMIT $limit"
+)
+ENTITY_NAMES = f"MATCH (e:{ENTITY}) WHERE e.label IN $labels RETURN e.id, e.label, e.name, e.text"
+
+CREATE_VECTOR_INDEX = (
+    f"CALL CREATE_VECTOR_INDEX('{ENTITY}', '{VECTOR_INDEX}', 'embedding', metric := 'cosine', "
+    "efc := 100)"
+)
+DROP_VECTOR_INDEX = f"CALL DROP_VECTOR_INDEX('{ENTITY}', '{VECTOR_INDEX}')"
+QUERY_VECTOR = (
+    f"CALL QUERY_VECTOR_INDEX('{ENTITY}', '{VECTOR_INDEX}', $vector, $k, efs := 200) "
+    "WITH node, distance WHERE node.label IN $labels "
+    "RETURN node.id, node.label, distance ORDER BY distance LIMIT $k"
+)
+CREATE_TEXT_INDEX = f"CALL CREATE_FTS_INDEX('{ENTITY}', '{TEXT_INDEX}', ['name', 'text'])"
+DROP_TEXT_INDEX = f"CALL DROP_FTS_INDEX('{ENTITY}', '{TEXT_INDEX}')"
+QUERY_TEXT = (
+    f"CALL QUERY_FTS_INDEX('{ENTITY}', '{TEXT_INDEX}', $query, top := $top) "
+    "WITH node, score WHERE node.label IN $labels "
+    "RETURN node.id, node.label, score ORDER BY score DESC LIMIT $k"
+)
+
+# one hop is a plain pattern (several times faster in Kùzu than a recursive one)
+EXPAND_ONE = (
+    "MATCH (a)-[r]-(b) WHERE a.id IN $ids AND b.id <> a.id "
+    "RETURN DISTINCT b.id, label(b), a.id, [label(r)]"
+)
+EXPAND_ONE_TYPED = (
+    "MATCH (a)-[r:{rels}]-(b) WHERE a.id IN $ids AND b.id <> a.id "
+    "RETURN DISTINCT b.id, label(b), a.id, [label(r)]"
+)
+EXPAND = (
+    "MATCH (a)-[r*1..{hops}]-(b) WHERE a.id IN $ids AND b.id <> a.id "
+    "RETURN DISTINCT b.id, label(b), a.id, list_transform(rels(r), x -> label(x))"
+)
+EXPAND_TYPED = (
+    "MATCH (a)-[r:{rels}*1..{hops}]-(b) WHERE a.id IN $ids AND b.id <> a.id "
+    "RETURN DISTINCT b.id, label(b), a.id, list_transform(rels(r), x -> label(x))"
+)
 
 
-def upsert_node(label: str, props: tuple[str, ...]) -> str:
-    """MERGE a node of ``label`` by id and set ``props`` from parameters."""
-    sets = ", ".join(f"n.{p} = ${p}" for p in props)
-    return f"MERGE (n:{label} {{id: $id}}) SET {sets}"
+def _label(label: str) -> str:
+    assert label in NODES, label  # schema labels only, never user text
+    return label
 
 
-def upsert_edge(rel: str, src: str, dst: str) -> str:
-    """MERGE a relation between two existing nodes."""
-    return f"MATCH (a:{src} {{id: $src}}), (b:{dst} {{id: $dst}}) MERGE (a)-[:{rel}]->(b)"
+def _rel(rel: str) -> str:
+    assert rel in RELS, rel
+    return rel
+
+
+def upsert_nodes(label: str) -> str:
+    """MERGE nodes of ``label`` by id from ``$rows`` and set every schema column."""
+    cols = NODES[_label(label)].columns[1:]
+    sets = ", ".join(f"n.{p.name} = {_value(p.name, p.type)}" for p in cols)
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET {sets}"
+
+
+def _value(name: str, kind: str) -> str:
+    # Kùzu infers a parameter struct's field types from the values; an all-null column comes in
+    # as STRING, so typed columns are cast explicitly.
+    return f"r.{name}" if kind == "STRING" else f"CAST(r.{name}, '{kind}')"
+
+
+def delete_nodes(label: str) -> str:
+    """DETACH DELETE nodes of ``label`` whose id is in ``$ids``."""
+    return f"UNWIND $ids AS i MATCH (n:{_label(label)} {{id: i}}) DETACH DELETE n"
+
+
+def upsert_edges(rel: str, src: str, dst: str) -> str:
+    """MERGE ``rel`` edges between existing nodes from ``$rows`` (src, dst, properties)."""
+    props = RELS[_rel(rel)].properties
+    sets = (
+        (" SET " + ", ".join(f"e.{p.name} = {_value(p.name, p.type)}" for p in props))
+        if props
+        else ""
+    )
+    return (
+        f"UNWIND $rows AS r MATCH (a:{_label(src)} {{id: r.src}}), (b:{_label(dst)} {{id: r.dst}}) "
+        f"MERGE (a)-[e:{rel}]->(b){sets}"
+    )
 
 
 def count_nodes(label: str) -> str:
     """Count the nodes of one label."""
-    return f"MATCH (n:{label}) RETURN count(n)"
+    return f"MATCH (n:{_label(label)}) RETURN count(n)"
 
 
-def create_fts(label: str, fields: tuple[str, ...]) -> str:
-    """Create the full-text index of a label."""
-    cols = ", ".join(f"'{f}'" for f in fields)
-    return f"CALL CREATE_FTS_INDEX('{label}', '{label.lower()}_fts', [{cols}])"
+def count_edges(rel: str) -> str:
+    """Count the edges of one relation type."""
+    return f"MATCH ()-[e:{_rel(rel)}]->() RETURN count(e)"
 
 
-def drop_fts(label: str) -> str:
-    """Drop the full-text index of a label."""
-    return f"CALL DROP_FTS_INDEX('{label}', '{label.lower()}_fts')"
-
-
-def query_fts(label: str) -> str:
-    """BM25 search over one label's full-text index."""
-    return (
-        f"CALL QUERY_FTS_INDEX('{label}', '{label.lower()}_fts', $q) "
-        "RETURN node.id, node.name, node.description, score ORDER BY score DESC LIMIT $k"
-    )
-
-
-SHOW_INDEXES = "CALL SHOW_INDEXES() RETURN *"
+def expand(hops: int, rels: tuple[str, ...] = ()) -> str:
+    """Variable-length expansion from ``$ids`` up to ``hops`` (1-3), over ``rels`` when given."""
+    if not 1 <= hops <= 3:
+        raise ValueError(f"hops must be 1, 2 or 3, got {hops}")
+    typed = "|".join(_rel(r) for r in rels)
+    if hops == 1:
+        return EXPAND_ONE_TYPED.format(rels=typed) if rels else EXPAND_ONE
+    if rels:
+        return EXPAND_TYPED.format(rels=typed, hops=hops)
+    return EXPAND.format(hops=hops)

@@ -1,27 +1,45 @@
-"""The Kùzu embedded store (kuzu 0.11.3; full-text search built in, works offline)."""
+"""The Kùzu embedded store (kuzu 0.11.3: vector and full-text indexes built in, offline)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import kuzu
+import numpy as np
 
 from graph.errors import QueryError, StoreUnavailable
-from graph.protocols import Hit
-from graph.schema import NODE_LABELS, NODE_TYPES, REL_TYPES, kuzu_ddl
+from graph.protocols import Neighbor
+from graph.schema import (
+    ENTITY,
+    NODE_LABELS,
+    NODES,
+    REL_TYPES,
+    RELS,
+    TEXT_INDEX,
+    VECTOR_INDEX,
+    kuzu_ddl,
+)
+from graph.stores.common import edge_groups, entity_rows, node_rows
 from graph.stores.kuzu import queries as Q
 
-_TYPES = {n.label: n for n in NODE_TYPES}
-_RELS = {r.name: r for r in REL_TYPES}
+BATCH = 1000
+
+
+def _missing_index(e: Exception) -> bool:
+    msg = str(e)
+    return any(m in msg for m in ("does not exist", "doesn't exist", "doesn't have an index"))
 
 
 class KuzuStore:
     """A property graph in an embedded Kùzu database at ``path``.
 
-    The constructor does no I/O; call :meth:`open` (or use it as a context manager).
+    The constructor does no I/O; call :meth:`open` (or use it as a context manager). One
+    connection serves every thread, behind a lock; writes outside :meth:`transaction` commit
+    per call.
     """
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
@@ -29,7 +47,16 @@ class KuzuStore:
         self.read_only = read_only
         self._db: Any = None
         self._conn: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._in_tx = False
+        # kuzu 0.11.3 crashes (segfault) deleting rows under a full-text index, so every write
+        # transaction drops that index first and it is rebuilt on the next text search or close
+        self._fts_stale = False
+
+    @property
+    def uri(self) -> str:
+        """``kuzu:<path>``."""
+        return f"kuzu:{self.path}"
 
     def open(self) -> None:
         """Open (creating when missing) the database and its schema."""
@@ -38,19 +65,23 @@ class KuzuStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = kuzu.Database(str(self.path), read_only=self.read_only)
             self._conn = kuzu.Connection(self._db)
-            try:
-                self._conn.execute(Q.LOAD_FTS)
-            except RuntimeError:
-                self._conn.execute(Q.INSTALL_FTS)
-                self._conn.execute(Q.LOAD_FTS)
+            for load, install in ((Q.LOAD_FTS, Q.INSTALL_FTS), (Q.LOAD_VECTOR, Q.INSTALL_VECTOR)):
+                try:
+                    self._conn.execute(load)
+                except RuntimeError:
+                    self._conn.execute(install)
+                    self._conn.execute(load)
             if not self.read_only:
                 for ddl in kuzu_ddl():
                     self._conn.execute(ddl)
         except RuntimeError as e:
-            raise StoreUnavailable(f"kuzu:{self.path}", str(e)) from e
+            raise StoreUnavailable(self.uri, str(e)) from e
 
     def close(self) -> None:
-        """Close the connection and the database."""
+        """Rebuild a full-text index dropped by writes, then close the database."""
+        if self._conn is not None and self._fts_stale:
+            self._exec("create_text_index", Q.CREATE_TEXT_INDEX)
+            self._fts_stale = False
         self._conn = None
         if self._db is not None:
             self._db.close()
@@ -63,9 +94,10 @@ class KuzuStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- execution -------------------------------------------------------------------------------
     def _exec(self, name: str, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         if self._conn is None:
-            raise StoreUnavailable(f"kuzu:{self.path}", "not open; call open() first")
+            raise StoreUnavailable(self.uri, "not open; call open() first")
         try:
             with self._lock:
                 res = self._conn.execute(query, params or {})
@@ -76,70 +108,164 @@ class KuzuStore:
         except RuntimeError as e:
             raise QueryError(name, str(e)) from e
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around the block: commit on success, roll back on any exception."""
+        with self._lock:
+            if self._in_tx:  # nested: the outer transaction decides
+                yield
+                return
+            if not self.read_only and not self._fts_stale and self._has_index(TEXT_INDEX):
+                self._exec("drop_text_index", Q.DROP_TEXT_INDEX)
+                self._fts_stale = True
+            self._exec("BEGIN", Q.BEGIN)
+            self._in_tx = True
+            try:
+                yield
+            except BaseException:
+                self._in_tx = False
+                try:
+                    self._exec("ROLLBACK", Q.ROLLBACK)
+                except QueryError as e:
+                    # a failed statement makes Kùzu roll the transaction back by itself
+                    if "No active transaction" not in str(e):
+                        raise
+                raise
+            self._in_tx = False
+            self._exec("COMMIT", Q.COMMIT)
+
+    def _batched(self, name: str, query: str, key: str, items: Sequence[Any]) -> None:
+        for i in range(0, len(items), BATCH):
+            self._exec(name, query, {key: list(items[i : i + BATCH])})
+
+    # -- writes ----------------------------------------------------------------------------------
     def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
-        """MERGE nodes by id in one transaction; unknown labels are rejected."""
-        nt = _TYPES.get(label)
-        if nt is None:
-            raise QueryError("upsert_node", f"unknown label {label!r}; known: {NODE_LABELS}")
-        q = Q.upsert_node(label, nt.properties)
-        self._exec("BEGIN", "BEGIN TRANSACTION")
-        try:
-            for r in rows:
-                params = {"id": str(r["id"]), **{p: str(r.get(p, "")) for p in nt.properties}}
-                self._exec("upsert_node", q, params)
-            self._exec("COMMIT", "COMMIT")
-        except Exception:
-            self._exec("ROLLBACK", "ROLLBACK")
-            raise
-        return len(rows)
+        """MERGE nodes by id; rows with an ``embedding`` also (re)write their entity record."""
+        typed = node_rows(label, rows)
+        entities = entity_rows(label, rows)
+        with self.transaction():
+            self._batched("upsert_nodes", Q.upsert_nodes(label), "rows", typed)
+            if entities:
+                ids = [e["id"] for e in entities]
+                self._batched("delete_entities", Q.DELETE_ENTITIES, "ids", ids)
+                self._batched("create_entities", Q.CREATE_ENTITIES, "rows", entities)
+        return len(typed)
 
     def upsert_edges(self, rel: str, rows: Sequence[dict[str, Any]]) -> int:
-        """MERGE relations ``src -> dst`` in one transaction."""
-        rt = _RELS.get(rel)
-        if rt is None:
-            raise QueryError("upsert_edge", f"unknown relation {rel!r}")
-        q = Q.upsert_edge(rt.name, rt.src, rt.dst)
-        self._exec("BEGIN", "BEGIN TRANSACTION")
-        try:
-            for r in rows:
-                self._exec("upsert_edge", q, {"src": str(r["src"]), "dst": str(r["dst"])})
-            self._exec("COMMIT", "COMMIT")
-        except Exception:
-            self._exec("ROLLBACK", "ROLLBACK")
-            raise
-        return len(rows)
+        """MERGE relations; ``src_label``/``dst_label`` pick the pair when there are several."""
+        groups = edge_groups(rel, rows)
+        with self.transaction():
+            for (src, dst), items in groups.items():
+                self._batched("upsert_edges", Q.upsert_edges(rel, src, dst), "rows", items)
+        return sum(len(v) for v in groups.values())
+
+    def delete_nodes(self, label: str, ids: Sequence[str]) -> int:
+        """DETACH DELETE nodes of ``label`` and their entity records."""
+        ids = [str(i) for i in ids]
+        with self.transaction():
+            self._batched("delete_nodes", Q.delete_nodes(label), "ids", ids)
+            self._batched("delete_entities", Q.DELETE_ENTITIES, "ids", ids)
+        return len(ids)
+
+    def build_indexes(self) -> None:
+        """Create the HNSW vector index and the BM25 full-text index over entities, once.
+
+        Both indexes follow later inserts and deletes by themselves, so a re-seed or an
+        ingestion keeps them current. (They are not dropped and rebuilt: kuzu 0.11.3 refuses to
+        re-create a vector index of a name dropped in the same database.)
+        """
+        if not self._has_index(VECTOR_INDEX):
+            self._exec("create_vector_index", Q.CREATE_VECTOR_INDEX)
+        if not self._has_index(TEXT_INDEX):
+            self._exec("create_text_index", Q.CREATE_TEXT_INDEX)
+        self._fts_stale = False
+
+    def _has_index(self, name: str) -> bool:
+        return name in {str(r[1]) for r in self._exec("show_indexes", Q.SHOW_INDEXES)}
+
+    # -- reads -----------------------------------------------------------------------------------
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """``{id: {label, name, text}}`` of existing searchable nodes."""
+        rows = self._exec("get_entities", Q.GET_ENTITIES, {"ids": [str(i) for i in ids]})
+        return {r[0]: {"label": r[1], "name": r[2], "text": r[3]} for r in rows}
+
+    def entity_names(self, labels: Sequence[str]) -> list[tuple[str, str, str, str]]:
+        """(id, label, name, text) of every entity of ``labels`` (for entity linking)."""
+        rows = self._exec("entity_names", Q.ENTITY_NAMES, {"labels": list(labels)})
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def count(self, label: str | None = None) -> int:
         """Number of nodes of ``label`` (all labels when None)."""
         labels = [label] if label else list(NODE_LABELS)
         total = 0
         for lb in labels:
-            if lb not in _TYPES:
-                raise QueryError("count_nodes", f"unknown label {lb!r}")
+            if lb not in NODES:
+                raise QueryError("count_nodes", f"unknown label {lb!r}; known: {NODE_LABELS}")
             total += int(self._exec("count_nodes", Q.count_nodes(lb))[0][0])
         return total
 
-    def build_text_indexes(self) -> None:
-        """(Re)build the full-text index of every label."""
-        existing = {str(r[1]) for r in self._exec("show_indexes", Q.SHOW_INDEXES)}
-        for nt in NODE_TYPES:
-            if f"{nt.label.lower()}_fts" in existing:
-                self._exec("drop_fts", Q.drop_fts(nt.label))
-            self._exec("create_fts", Q.create_fts(nt.label, nt.text_fields))
+    def stats(self) -> dict[str, int]:
+        """Node counts per label, entity count and relation counts per type."""
+        out = {lb: self.count(lb) for lb in NODE_LABELS}
+        out[ENTITY] = int(self._exec("count_entities", Q.COUNT_ENTITIES)[0][0])
+        for r in REL_TYPES:
+            out[r.name] = int(self._exec("count_edges", Q.count_edges(r.name))[0][0])
+        return out
 
-    def search(self, query: str, k: int = 5, labels: Sequence[str] | None = None) -> list[Hit]:
-        """BM25 full-text search over names and descriptions; best ``k`` across labels."""
-        hits: list[Hit] = []
-        for lb in labels or NODE_LABELS:
-            if lb not in _TYPES:
-                raise QueryError("query_fts", f"unknown label {lb!r}")
-            try:
-                rows = self._exec("query_fts", Q.query_fts(lb), {"q": query, "k": k})
-            except QueryError:
-                continue  # no index yet for this label
-            hits.extend(
-                Hit(id=r[0], label=lb, text=f"{r[1]}: {r[2]}", score=float(r[3]), path=[r[0]])
-                for r in rows
-            )
-        hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+    def vector_search(
+        self, vector: Sequence[float], k: int, labels: Sequence[str] | None = None
+    ) -> list[tuple[str, str, float]]:
+        """Nearest entities by cosine similarity (HNSW; over-fetched when filtering)."""
+        fetch = k if not labels else k * 8
+        params = {
+            "vector": [float(x) for x in vector],
+            "k": fetch,
+            "labels": list(labels or NODE_LABELS),
+        }
+        try:
+            rows = self._exec("query_vector", Q.QUERY_VECTOR, params)
+        except QueryError as e:
+            if _missing_index(e):
+                return []  # no index yet (an empty graph)
+            raise
+        return [(r[0], r[1], 1.0 - float(r[2])) for r in rows][:k]
+
+    def text_search(
+        self, query: str, k: int, labels: Sequence[str] | None = None
+    ) -> list[tuple[str, str, float]]:
+        """BM25 matches over entity names and texts (over-fetched when filtering)."""
+        if not query.strip():
+            return []
+        top = k if not labels else k * 8
+        params = {"query": query, "top": top, "k": k, "labels": list(labels or NODE_LABELS)}
+        with self._lock:
+            if self._fts_stale and not self._in_tx:
+                self._exec("create_text_index", Q.CREATE_TEXT_INDEX)
+                self._fts_stale = False
+        try:
+            rows = self._exec("query_text", Q.QUERY_TEXT, params)
+        except QueryError as e:
+            if _missing_index(e):
+                return []
+            raise
+        return [(r[0], r[1], float(r[2])) for r in rows]
+
+    def expand(
+        self, ids: Sequence[str], hops: int = 1, rels: Sequence[str] | None = None
+    ) -> list[Neighbor]:
+        """Nodes within ``hops`` typed relations of ``ids`` (either direction)."""
+        for r in rels or ():
+            if r not in RELS:
+                raise QueryError("expand", f"unknown relation {r!r}")
+        rows = self._exec("expand", Q.expand(hops, tuple(rels or ())), {"ids": list(ids)})
+        return [Neighbor(id=r[0], label=r[1], seed=r[2], rels=list(r[3])) for r in rows]
+
+    def entity_vectors(self) -> Iterator[tuple[list[str], Any]]:
+        """Batches of (ids, float32 matrix) of every entity embedding."""
+        skip = 0
+        while True:
+            rows = self._exec("entity_vectors", Q.ENTITY_VECTORS, {"skip": skip, "limit": 5000})
+            if not rows:
+                return
+            yield [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
+            skip += len(rows)
