@@ -188,7 +188,7 @@ class IngestReport:
     seconds: float = 0.0
 
 
-def _files(paths: Sequence[str | Path]) -> list[Path]:
+def collect_files(paths: Sequence[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -220,7 +220,7 @@ def ingest(
     report = IngestReport()
     linker = EntityLinker(store)
     say = on_file or (lambda _p, _o: None)
-    for path in _files(paths):
+    for path in collect_files(paths):
         name = str(path)
         try:
             reader = READERS.get(path.suffix.lower())

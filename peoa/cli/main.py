@@ -352,10 +352,10 @@ def graph_ingest(
 ) -> None:
     """Ingest documents: chunks, embeddings, entity links; one transaction per document."""
     from graph.embeddings import shared_embedder
-    from graph.ingest import _files, ingest
+    from graph.ingest import collect_files, ingest
     from peoa.config import load_settings
 
-    files = _files([str(p) for p in paths])
+    files = collect_files([str(p) for p in paths])
     with (
         _open_graph(graph, read_only=False) as store,
         Progress(

@@ -1,12 +1,14 @@
 """Every Cypher statement of the Kùzu store, as named constants with ``$`` parameters.
 
-Labels and relation names come only from :mod:`graph.schema` (never from user text): the builders
-below assert it. Values, including every piece of user text, always go in parameters.
+Labels and relation names come only from :mod:`graph.schema` (never from user text): the shared
+builders in :mod:`graph.stores.cypher` assert it. Values, user text included, go in parameters.
 """
 
 from __future__ import annotations
 
-from graph.schema import ENTITY, NODES, RELS, TEXT_INDEX, VECTOR_INDEX
+from graph.schema import ENTITY, TEXT_INDEX, VECTOR_INDEX
+from graph.stores import cypher
+from graph.stores.cypher import count_edges, count_nodes, delete_nodes
 
 LOAD_FTS = "LOAD fts"
 INSTALL_FTS = "INSTALL fts"
@@ -67,65 +69,31 @@ EXPAND_TYPED = (
 )
 
 
-def _label(label: str) -> str:
-    assert label in NODES, label  # schema labels only, never user text
-    return label
-
-
-def _rel(rel: str) -> str:
-    assert rel in RELS, rel
-    return rel
-
-
-def upsert_nodes(label: str) -> str:
-    """MERGE nodes of ``label`` by id from ``$rows`` and set every schema column."""
-    cols = NODES[_label(label)].columns[1:]
-    sets = ", ".join(f"n.{p.name} = {_value(p.name, p.type)}" for p in cols)
-    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET {sets}"
-
-
 def _value(name: str, kind: str) -> str:
     # Kùzu infers a parameter struct's field types from the values; an all-null column comes in
     # as STRING, so typed columns are cast explicitly.
     return f"r.{name}" if kind == "STRING" else f"CAST(r.{name}, '{kind}')"
 
 
-def delete_nodes(label: str) -> str:
-    """DETACH DELETE nodes of ``label`` whose id is in ``$ids``."""
-    return f"UNWIND $ids AS i MATCH (n:{_label(label)} {{id: i}}) DETACH DELETE n"
+def upsert_nodes(label: str) -> str:
+    """MERGE nodes of ``label`` by id from ``$rows`` and set every schema column (typed)."""
+    return cypher.upsert_nodes(label, _value)
 
 
 def upsert_edges(rel: str, src: str, dst: str) -> str:
-    """MERGE ``rel`` edges between existing nodes from ``$rows`` (src, dst, properties)."""
-    props = RELS[_rel(rel)].properties
-    sets = (
-        (" SET " + ", ".join(f"e.{p.name} = {_value(p.name, p.type)}" for p in props))
-        if props
-        else ""
-    )
-    return (
-        f"UNWIND $rows AS r MATCH (a:{_label(src)} {{id: r.src}}), (b:{_label(dst)} {{id: r.dst}}) "
-        f"MERGE (a)-[e:{rel}]->(b){sets}"
-    )
-
-
-def count_nodes(label: str) -> str:
-    """Count the nodes of one label."""
-    return f"MATCH (n:{_label(label)}) RETURN count(n)"
-
-
-def count_edges(rel: str) -> str:
-    """Count the edges of one relation type."""
-    return f"MATCH ()-[e:{_rel(rel)}]->() RETURN count(e)"
+    """MERGE ``rel`` edges between existing nodes from ``$rows`` (properties typed)."""
+    return cypher.upsert_edges(rel, src, dst, _value)
 
 
 def expand(hops: int, rels: tuple[str, ...] = ()) -> str:
     """Variable-length expansion from ``$ids`` up to ``hops`` (1-3), over ``rels`` when given."""
-    if not 1 <= hops <= 3:
-        raise ValueError(f"hops must be 1, 2 or 3, got {hops}")
-    typed = "|".join(_rel(r) for r in rels)
+    cypher.check_hops(hops)
+    typed = "|".join(cypher.rel(r) for r in rels)
     if hops == 1:
         return EXPAND_ONE_TYPED.format(rels=typed) if rels else EXPAND_ONE
     if rels:
         return EXPAND_TYPED.format(rels=typed, hops=hops)
     return EXPAND.format(hops=hops)
+
+
+__all__ = ["count_edges", "count_nodes", "delete_nodes", "expand", "upsert_edges", "upsert_nodes"]

@@ -9,24 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import kuzu
-import numpy as np
 
 from graph.errors import QueryError, StoreUnavailable
-from graph.protocols import Neighbor
 from graph.schema import (
-    ENTITY,
     NODE_LABELS,
-    NODES,
-    REL_TYPES,
-    RELS,
     TEXT_INDEX,
     VECTOR_INDEX,
     kuzu_ddl,
 )
-from graph.stores.common import edge_groups, entity_rows, node_rows
+from graph.stores.base import CypherStore
+from graph.stores.common import entity_rows, node_rows
 from graph.stores.kuzu import queries as Q
-
-BATCH = 1000
 
 
 def _missing_index(e: Exception) -> bool:
@@ -34,7 +27,7 @@ def _missing_index(e: Exception) -> bool:
     return any(m in msg for m in ("does not exist", "doesn't exist", "doesn't have an index"))
 
 
-class KuzuStore:
+class KuzuStore(CypherStore):
     """A property graph in an embedded Kùzu database at ``path``.
 
     The constructor does no I/O; call :meth:`open` (or use it as a context manager). One
@@ -45,6 +38,7 @@ class KuzuStore:
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.Q = Q
         self._db: Any = None
         self._conn: Any = None
         self._lock = threading.RLock()
@@ -134,10 +128,6 @@ class KuzuStore:
             self._in_tx = False
             self._exec("COMMIT", Q.COMMIT)
 
-    def _batched(self, name: str, query: str, key: str, items: Sequence[Any]) -> None:
-        for i in range(0, len(items), BATCH):
-            self._exec(name, query, {key: list(items[i : i + BATCH])})
-
     # -- writes ----------------------------------------------------------------------------------
     def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
         """MERGE nodes by id; rows with an ``embedding`` also (re)write their entity record."""
@@ -150,14 +140,6 @@ class KuzuStore:
                 self._batched("delete_entities", Q.DELETE_ENTITIES, "ids", ids)
                 self._batched("create_entities", Q.CREATE_ENTITIES, "rows", entities)
         return len(typed)
-
-    def upsert_edges(self, rel: str, rows: Sequence[dict[str, Any]]) -> int:
-        """MERGE relations; ``src_label``/``dst_label`` pick the pair when there are several."""
-        groups = edge_groups(rel, rows)
-        with self.transaction():
-            for (src, dst), items in groups.items():
-                self._batched("upsert_edges", Q.upsert_edges(rel, src, dst), "rows", items)
-        return sum(len(v) for v in groups.values())
 
     def delete_nodes(self, label: str, ids: Sequence[str]) -> int:
         """DETACH DELETE nodes of ``label`` and their entity records."""
@@ -184,34 +166,6 @@ class KuzuStore:
         return name in {str(r[1]) for r in self._exec("show_indexes", Q.SHOW_INDEXES)}
 
     # -- reads -----------------------------------------------------------------------------------
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """``{id: {label, name, text}}`` of existing searchable nodes."""
-        rows = self._exec("get_entities", Q.GET_ENTITIES, {"ids": [str(i) for i in ids]})
-        return {r[0]: {"label": r[1], "name": r[2], "text": r[3]} for r in rows}
-
-    def entity_names(self, labels: Sequence[str]) -> list[tuple[str, str, str, str]]:
-        """(id, label, name, text) of every entity of ``labels`` (for entity linking)."""
-        rows = self._exec("entity_names", Q.ENTITY_NAMES, {"labels": list(labels)})
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-    def count(self, label: str | None = None) -> int:
-        """Number of nodes of ``label`` (all labels when None)."""
-        labels = [label] if label else list(NODE_LABELS)
-        total = 0
-        for lb in labels:
-            if lb not in NODES:
-                raise QueryError("count_nodes", f"unknown label {lb!r}; known: {NODE_LABELS}")
-            total += int(self._exec("count_nodes", Q.count_nodes(lb))[0][0])
-        return total
-
-    def stats(self) -> dict[str, int]:
-        """Node counts per label, entity count and relation counts per type."""
-        out = {lb: self.count(lb) for lb in NODE_LABELS}
-        out[ENTITY] = int(self._exec("count_entities", Q.COUNT_ENTITIES)[0][0])
-        for r in REL_TYPES:
-            out[r.name] = int(self._exec("count_edges", Q.count_edges(r.name))[0][0])
-        return out
-
     def vector_search(
         self, vector: Sequence[float], k: int, labels: Sequence[str] | None = None
     ) -> list[tuple[str, str, float]]:
@@ -249,23 +203,3 @@ class KuzuStore:
                 return []
             raise
         return [(r[0], r[1], float(r[2])) for r in rows]
-
-    def expand(
-        self, ids: Sequence[str], hops: int = 1, rels: Sequence[str] | None = None
-    ) -> list[Neighbor]:
-        """Nodes within ``hops`` typed relations of ``ids`` (either direction)."""
-        for r in rels or ():
-            if r not in RELS:
-                raise QueryError("expand", f"unknown relation {r!r}")
-        rows = self._exec("expand", Q.expand(hops, tuple(rels or ())), {"ids": list(ids)})
-        return [Neighbor(id=r[0], label=r[1], seed=r[2], rels=list(r[3])) for r in rows]
-
-    def entity_vectors(self) -> Iterator[tuple[list[str], Any]]:
-        """Batches of (ids, float32 matrix) of every entity embedding."""
-        skip = 0
-        while True:
-            rows = self._exec("entity_vectors", Q.ENTITY_VECTORS, {"skip": skip, "limit": 5000})
-            if not rows:
-                return
-            yield [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
-            skip += len(rows)

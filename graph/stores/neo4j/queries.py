@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from graph.schema import ENTITY, NODES, RELS, TEXT_INDEX, VECTOR_INDEX
+from graph.schema import ENTITY, TEXT_INDEX, VECTOR_INDEX
+from graph.stores import cypher
+from graph.stores.cypher import count_edges, count_nodes, delete_nodes, upsert_edges, upsert_nodes
 
 SET_ENTITIES = (
     f"UNWIND $rows AS r MATCH (n {{id: r.id}}) WHERE $label IN labels(n) "
@@ -52,51 +54,19 @@ def lucene_escape(text: str) -> str:
     return _LUCENE.sub(r"\\\1", text)
 
 
-def _label(label: str) -> str:
-    assert label in NODES, label
-    return label
-
-
-def _rel(rel: str) -> str:
-    assert rel in RELS, rel
-    return rel
-
-
-def upsert_nodes(label: str) -> str:
-    """MERGE nodes of ``label`` by id and set every schema column from ``$rows``."""
-    cols = NODES[_label(label)].columns[1:]
-    sets = ", ".join(f"n.{p.name} = r.{p.name}" for p in cols)
-    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET {sets}"
-
-
-def delete_nodes(label: str) -> str:
-    """DETACH DELETE nodes of ``label`` whose id is in ``$ids``."""
-    return f"UNWIND $ids AS i MATCH (n:{_label(label)} {{id: i}}) DETACH DELETE n"
-
-
-def upsert_edges(rel: str, src: str, dst: str) -> str:
-    """MERGE ``rel`` edges between existing nodes from ``$rows``."""
-    props = RELS[_rel(rel)].properties
-    sets = (" SET " + ", ".join(f"e.{p.name} = r.{p.name}" for p in props)) if props else ""
-    return (
-        f"UNWIND $rows AS r MATCH (a:{_label(src)} {{id: r.src}}), (b:{_label(dst)} {{id: r.dst}}) "
-        f"MERGE (a)-[e:{rel}]->(b){sets}"
-    )
-
-
-def count_nodes(label: str) -> str:
-    """Count the nodes of one label."""
-    return f"MATCH (n:{_label(label)}) RETURN count(n)"
-
-
-def count_edges(rel: str) -> str:
-    """Count the edges of one relation type."""
-    return f"MATCH ()-[e:{_rel(rel)}]->() RETURN count(e)"
-
-
 def expand(hops: int, rels: tuple[str, ...] = ()) -> str:
     """Variable-length expansion from ``$ids`` up to ``hops`` (1-3), over ``rels`` when given."""
-    if not 1 <= hops <= 3:
-        raise ValueError(f"hops must be 1, 2 or 3, got {hops}")
-    typed = (":" + "|".join(_rel(r) for r in rels)) if rels else ""
+    cypher.check_hops(hops)
+    typed = (":" + "|".join(cypher.rel(r) for r in rels)) if rels else ""
     return EXPAND.format(rels=typed, hops=hops)
+
+
+__all__ = [
+    "count_edges",
+    "count_nodes",
+    "delete_nodes",
+    "expand",
+    "lucene_escape",
+    "upsert_edges",
+    "upsert_nodes",
+]
