@@ -47,3 +47,12 @@ class BenchmarkNotFound(PeoaError, FileNotFoundError):
 
 class BackendError(PeoaError):
     """An LLM backend cannot be used (unreachable server, missing local model)."""
+
+
+class LLMOutputError(PeoaError, ValueError):
+    """A model's output stayed invalid (not JSON, wrong schema) through every retry."""
+
+    def __init__(self, backend: str, output: str, reason: str) -> None:
+        self.backend = backend
+        self.output = output
+        super().__init__(f"{backend}: {reason}; last output {output[:200]!r}")
