@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     ``benchmarks``: folder of the benchmark suites; ``abduction_solver`` (ip | heuristic),
     ``abduction_delta`` (inconsistency threshold δ) and ``abduction_rules`` (a JSON file of learned
     error-detection rules, added to the declared ones) configure reconciliation;
-    ``embedding_model``: a local sentence-transformers folder (default: the bundled MiniLM).
+    ``embedding_model``: a local sentence-transformers folder (default: the bundled MiniLM);
+    ``skills``: the LoRA skill library folder (default ``home/skills``); ``base_model``: the local
+    base model folder the adapters are trained on (default ``home/base``).
     """
 
     model_config = SettingsConfigDict(env_prefix="PEOA_", toml_file="peoa.toml", extra="ignore")
@@ -50,6 +52,8 @@ class Settings(BaseSettings):
     abduction_delta: float = Field(default=0.1, ge=0.0, le=1.0)
     abduction_rules: Path | None = None
     embedding_model: Path | None = None
+    skills: Path | None = None
+    base_model: Path | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -95,6 +99,16 @@ class Settings(BaseSettings):
             return "none", ""
         kind, _, target = self.llm.partition(":")
         return kind, target
+
+    @property
+    def skills_dir(self) -> Path:
+        """The skill library folder."""
+        return self.skills or self.home / "skills"
+
+    @property
+    def base_dir(self) -> Path:
+        """The base model folder for LoRA skills."""
+        return self.base_model or self.home / "base"
 
     def checkpoint_path(self) -> Path:
         """Where the SQLite checkpointer lives."""

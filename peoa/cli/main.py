@@ -1,4 +1,4 @@
-"""``peoa``: solve, chat, batch, eval, graph, doctor."""
+"""``peoa``: solve, chat, batch, eval, graph, experts, bench, doctor."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from peoa.cli.experts import experts_app
 from peoa.errors import PeoaError
 from peoa.models import Answer, TraceEvent
 from solvers.errors import SolverError
@@ -27,6 +28,7 @@ graph_app = typer.Typer(no_args_is_help=True, help="The knowledge graph.")
 app.add_typer(graph_app, name="graph")
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks for docs/BENCHMARKS.md.")
 app.add_typer(bench_app, name="bench")
+app.add_typer(experts_app, name="experts")
 
 
 @bench_app.command("engine")
@@ -44,6 +46,30 @@ def bench_engine(
     for section in ("state_ms", "model_ms"):
         for k, v in out[section].items():
             typer.echo(f"{section[:-3]:6} {k:22} {v:8.3f} ms")
+
+
+@bench_app.command("lora")
+def bench_lora(
+    ks: str = typer.Option("2,3,4,5,6,7,8", help="numbers of adapters to compose"),
+    rank: int = typer.Option(16, min=1),
+    hidden: int = typer.Option(896, min=8, help="model width (896 x 26 layers: 0.53 B parameters)"),
+    layers: int = typer.Option(26, min=1),
+    new_tokens: int = typer.Option(16, min=1),
+    repeat: int = typer.Option(3, min=1),
+) -> None:
+    """LoRA composition time [s] for k adapters and tokens/s, composed vs single (JSON)."""
+    from peoa.bench.lora import run
+
+    out = run(
+        tuple(int(k) for k in ks.split(",")),
+        rank=rank,
+        hidden=hidden,
+        layers=layers,
+        intermediate=hidden * 5 + hidden // 2 if hidden != 896 else 4864,
+        new_tokens=new_tokens,
+        repeat=repeat,
+    )
+    typer.echo(json.dumps(out))
 
 
 @bench_app.command("abduction")

@@ -1,0 +1,242 @@
+"""The PSEC composition experiment on CPU with a tiny base built and trained here.
+
+1. Pre-train a tiny base on the general part of every task: read each quantity of an engineering
+   text and copy it with its unit (names are the placeholder ``q``).
+2. Train one LoRA adapter per skill on engine-verified pairs (naming the quantities and targets
+   of that skill), base frozen. Each skill's data also replays the base task on other skills'
+   texts, and names only its own quantities in texts that mix it with another skill (never the
+   held-out pairing): an adapter learns to change its own quantities and leave the rest to the
+   base, which is what lets adapters add.
+3. Train the router on labelled single-skill subtasks.
+4. Evaluate, with the engine judging every output, on each skill alone and on a held-out task
+   that needs two skills together (never trained): the base, each single adapter, the
+   router-weighted ``cat`` composition and the ``linear`` merge of the same weights.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from experts.lora.compose import CompositionCache
+from experts.lora.data import Pair, check_output, get_skill, make_pairs
+from experts.lora.library import ROUTER_DIR, SkillLibrary
+from experts.lora.manifest import Manifest, base_fingerprint, data_hash
+from experts.lora.router import Router
+from experts.lora.tiny import TinyConfig, build_model, save_model, train_tokenizer
+from experts.lora.training import LoraSettings, TrainConfig, add_lora, encode, generate, train
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Sizes of the experiment (defaults: about 8 minutes on two CPU cores)."""
+
+    skills: tuple[str, ...] = ("fluid_flow", "heat_transfer", "pumps")
+    combined: tuple[str, ...] = ("fluid_flow", "heat_transfer")
+    n_train: int = 600
+    n_replay: int = 300
+    n_test: int = 100
+    n_router: int = 150
+    base_steps: int = 1000
+    lora_steps: int = 600
+    base_lr: float = 3e-3
+    lora_lr: float = 1e-2
+    lora: LoraSettings = field(default_factory=LoraSettings)
+    tiny: TinyConfig = field(default_factory=TinyConfig)
+    seed: int = 0
+
+    @classmethod
+    def quick(cls) -> ExperimentConfig:
+        """A seconds-long run that exercises every step (for tests): numbers are not meaningful."""
+        return cls(
+            n_train=40,
+            n_replay=20,
+            n_test=8,
+            n_router=20,
+            base_steps=20,
+            lora_steps=10,
+            tiny=TinyConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=1),
+        )
+
+
+def _tasks(cfg: ExperimentConfig) -> dict[str, tuple[str, ...]]:
+    tasks: dict[str, tuple[str, ...]] = {s: (s,) for s in cfg.skills}
+    tasks["+".join(cfg.combined)] = cfg.combined
+    return tasks
+
+
+def accuracy(model: Any, tokenizer: Any, pairs: list[Pair]) -> float:
+    """Fraction of pairs whose generated line the engine solves to the teacher's answers."""
+    outs = generate(model, tokenizer, [p.prompt() for p in pairs])
+    return sum(check_output(o, p) for o, p in zip(outs, pairs, strict=True)) / max(1, len(pairs))
+
+
+def reading(model: Any, tokenizer: Any, pairs: list[Pair]) -> float:
+    """Fraction of pairs the base copies exactly in its placeholder form (its general skill)."""
+    outs = generate(model, tokenizer, [p.prompt() for p in pairs])
+    return sum(o == p.placeholder_target() for o, p in zip(outs, pairs, strict=True)) / max(
+        1, len(pairs)
+    )
+
+
+def routed_accuracy(
+    cache: CompositionCache, tokenizer: Any, pairs: list[Pair], weights: list[dict[str, float]]
+) -> float:
+    """Accuracy when each pair runs on the composition of its own routed weights (grouped by
+    cache key so that each distinct composition generates in one batch)."""
+    groups: dict[tuple[tuple[str, float], ...], list[int]] = defaultdict(list)
+    for i, w in enumerate(weights):
+        groups[CompositionCache.key(w, cache.step)].append(i)
+    right = 0
+    for key, idx in groups.items():
+        if not key:
+            continue  # the router chose nothing: no answer
+        cache.model.set_adapter(cache.get(dict(key)))
+        batch = [pairs[i] for i in idx]
+        right += round(accuracy(cache.model, tokenizer, batch) * len(batch))
+    return right / max(1, len(pairs))
+
+
+def run_experiment(
+    workdir: str | Path,
+    cfg: ExperimentConfig = ExperimentConfig(),
+    log: Log | None = None,
+    embed: Any = None,
+) -> dict[str, Any]:
+    """Run the experiment under ``workdir`` (base model, skill library, router); return figures.
+
+    ``embed`` maps texts to sentence embeddings (default: the bundled MiniLM).
+    """
+    import torch
+
+    say = log or (lambda _m: None)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    work = Path(workdir)
+    tasks = _tasks(cfg)
+    train_sets = {
+        s: make_pairs([s], cfg.n_train, seed=cfg.seed * 100 + i) for i, s in enumerate(cfg.skills)
+    }
+    base_mix = [p for ps in train_sets.values() for p in ps]
+    for j, (a, b) in enumerate(itertools.combinations(cfg.skills, 2)):
+        base_mix += make_pairs([a, b], cfg.n_train // 2, seed=cfg.seed * 100 + 50 + j)
+    tests = {
+        t: make_pairs(list(sk), cfg.n_test, seed=cfg.seed * 100 + 70 + i)
+        for i, (t, sk) in enumerate(tasks.items())
+    }
+
+    # 1. tiny base: tokenizer and general reading task
+    tok = train_tokenizer(
+        [p.prompt() + p.target for p in base_mix] + [p.placeholder_target() for p in base_mix],
+        cfg.tiny.vocab_size,
+    )
+    model = build_model(tok, cfg.tiny)
+    ex = encode(tok, [p.prompt() for p in base_mix], [p.placeholder_target() for p in base_mix])
+    say(f"pre-training the base ({sum(p.numel() for p in model.parameters())} parameters)")
+    t = time.perf_counter()
+    train(
+        model,
+        ex,
+        tok.pad_token_id,
+        TrainConfig(steps=cfg.base_steps, lr=cfg.base_lr, seed=cfg.seed),
+    )
+    timings["base_train"] = time.perf_counter() - t
+    base_dir = save_model(model, tok, work / "base", cfg.tiny)
+    fp = base_fingerprint(base_dir)
+    results: dict[str, Any] = {"base": {t: accuracy(model, tok, ps) for t, ps in tests.items()}}
+    # the base's own task: copying every quantity (names q); composition cannot beat this ceiling
+    results["base_reading"] = {t: reading(model, tok, ps) for t, ps in tests.items()}
+    say(f"base: {results['base']}, reading {results['base_reading']}")
+
+    # 2. one adapter per skill, base frozen
+    for p in model.parameters():
+        p.requires_grad_(False)
+    library = SkillLibrary(work / "skills")
+    peft_model: Any = None
+    for i, s in enumerate(cfg.skills):
+        own = train_sets[s]
+        replay = [p for o in cfg.skills if o != s for p in train_sets[o][: cfg.n_replay]]
+        ex = encode(
+            tok,
+            [p.prompt() for p in own + replay],
+            [p.target for p in own] + [p.placeholder_target() for p in replay],
+        )
+        peft_model = add_lora(model if peft_model is None else peft_model, s, cfg.lora)
+        t = time.perf_counter()
+        losses = train(
+            peft_model,
+            ex,
+            tok.pad_token_id,
+            TrainConfig(steps=cfg.lora_steps, lr=cfg.lora_lr, seed=cfg.seed + i),
+        )
+        timings[f"lora_train_{s}"] = time.perf_counter() - t
+        out = work / "_adapters" / s
+        peft_model.save_pretrained(out, selected_adapters=[s])
+        adapter_dir = out / s if (out / s).is_dir() else out
+        library.add(
+            adapter_dir,
+            Manifest(
+                skill=s,
+                description=get_skill(s).description,
+                base_model=str(base_dir),
+                base_fingerprint=fp,
+                rank=cfg.lora.rank,
+                alpha=cfg.lora.alpha,
+                target_modules=list(cfg.lora.target_modules),
+                data_hash=data_hash(p.model_dump_json() for p in own),
+                n_examples=len(own),
+                steps=cfg.lora_steps,
+                metrics={"final_loss": losses[-1]},
+            ),
+            overwrite=True,
+        )
+        say(f"trained adapter {s} (loss {losses[-1]:.3f})")
+    results["single"] = {}
+    for s in cfg.skills:
+        peft_model.set_adapter(s)
+        results["single"][s] = {t: accuracy(peft_model, tok, ps) for t, ps in tests.items()}
+        say(f"single {s}: {results['single'][s]}")
+
+    # 3. router on labelled single-skill subtasks
+    if embed is None:
+        from graph.embeddings import shared_embedder
+
+        embed = shared_embedder().encode
+    t = time.perf_counter()
+    router_train = [
+        p
+        for i, s in enumerate(cfg.skills)
+        for p in make_pairs([s], cfg.n_router, seed=cfg.seed * 100 + 90 + i)
+    ]
+    router = Router(list(cfg.skills), temperature=0.5)
+    router.fit(embed([p.text for p in router_train]), [p.skills for p in router_train])
+    router.save(library.root / ROUTER_DIR)
+    test_texts = {task: [p.text for p in ps] for task, ps in tests.items()}
+    routed = {task: router.route(embed(texts)) for task, texts in test_texts.items()}
+    hits = [set(w) == set(sk) for task, sk in tasks.items() for w in routed[task]]
+    results["router_accuracy"] = sum(hits) / len(hits)
+    timings["router"] = time.perf_counter() - t
+
+    # 4. compositions with the router's weights
+    for label, combination in (("composed_cat", "cat"), ("merged_linear", "linear")):
+        cache = CompositionCache(peft_model, capacity=16, combination=combination)
+        t = time.perf_counter()
+        results[label] = {
+            task: routed_accuracy(cache, tok, tests[task], routed[task]) for task in tasks
+        }
+        timings[label] = time.perf_counter() - t
+        results.setdefault("cache", {})[combination] = {"hits": cache.hits, "misses": cache.misses}
+        say(f"{label}: {results[label]}")
+    timings["total"] = time.perf_counter() - t0
+    results["two_skill_task"] = "+".join(cfg.combined)
+    results["timings_s"] = {k: round(v, 2) for k, v in timings.items()}
+    results["config"] = {k: v for k, v in asdict(cfg).items() if k not in ("lora", "tiny")}
+    results["torch_threads"] = torch.get_num_threads()
+    return results

@@ -1,0 +1,239 @@
+"""Library operations behind ``peoa experts``: build a tiny base, train a skill into the library,
+evaluate it, train the router, route a subtask. Each takes paths, not settings, so the SDK, the
+CLI and the tests share them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from experts.errors import AdapterError
+from experts.lora.data import SKILLS, Pair, check_output, get_skill, make_pairs
+from experts.lora.library import ROUTER_DIR, SkillLibrary
+from experts.lora.manifest import Manifest, base_fingerprint, data_hash
+from experts.lora.router import Embed, Router
+from experts.lora.tiny import TinyConfig, build_model, save_model, train_tokenizer
+from experts.lora.training import (
+    LoraSettings,
+    Progress,
+    TrainConfig,
+    add_lora,
+    encode,
+    generate,
+    train,
+)
+
+
+def read_pairs(path: str | Path) -> list[Pair]:
+    """Pairs from a JSONL file written by ``make-data``; ValueError names the bad line."""
+    pairs = []
+    for i, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if line.strip():
+            try:
+                pairs.append(Pair.model_validate_json(line))
+            except ValueError as e:
+                raise ValueError(f"{path}:{i}: not a training pair: {e}") from e
+    return pairs
+
+
+def write_pairs(pairs: Sequence[Pair], path: str | Path) -> Path:
+    """Write pairs as JSONL."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(p.model_dump_json() + "\n" for p in pairs))
+    return out
+
+
+def teacher_pairs(pairs: Sequence[Pair], llm: Any) -> tuple[list[Pair], int]:
+    """Ask a teacher LLM for each pair's structured line; keep only lines the engine verifies.
+
+    Returns the kept pairs (target = the teacher's line) and how many were rejected.
+    """
+    from peoa.llm import Message
+
+    instruction = (
+        "Rewrite the engineering problem as one line: givens as `name = value unit` separated by "
+        "` ; `, then ` => ` and the target names separated by ` , `. Variable names: "
+        + ", ".join(
+            sorted(
+                {g.var for s in SKILLS.values() for g in s.givens}
+                | {t for s in SKILLS.values() for t in s.targets}
+            )
+        )
+    )
+    kept, rejected = [], 0
+    for p in pairs:
+        line = llm.complete(
+            [Message(role="system", content=instruction), Message(role="user", content=p.text)]
+        ).strip()
+        if check_output(line, p):
+            kept.append(p.model_copy(update={"target": line}))
+        else:
+            rejected += 1
+    return kept, rejected
+
+
+def build_base(
+    out: str | Path,
+    steps: int = 1000,
+    n: int = 600,
+    config: TinyConfig = TinyConfig(),
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Path:
+    """A tiny base pre-trained on the general reading task over every registered skill."""
+    mix = [p for i, s in enumerate(SKILLS) for p in make_pairs([s], n, seed=seed * 100 + i)]
+    tok = train_tokenizer(
+        [p.prompt() + p.target for p in mix] + [p.placeholder_target() for p in mix],
+        config.vocab_size,
+    )
+    model = build_model(tok, config)
+    ex = encode(tok, [p.prompt() for p in mix], [p.placeholder_target() for p in mix])
+    train(model, ex, tok.pad_token_id, TrainConfig(steps=steps, seed=seed), progress=progress)
+    return save_model(model, tok, out, config)
+
+
+def load_base(base_dir: str | Path) -> tuple[Any, Any]:
+    """Model and tokenizer from a local folder (no download), base weights frozen."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    root = Path(base_dir)
+    if not (root / "config.json").exists():
+        raise AdapterError(
+            str(root), "no base model here (config.json missing); run `peoa experts build-base`"
+        )
+    tok = AutoTokenizer.from_pretrained(root, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(root, local_files_only=True)
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model.eval(), tok
+
+
+def train_skill(
+    library: SkillLibrary,
+    base_dir: str | Path,
+    skill: str,
+    pairs: Sequence[Pair] | None = None,
+    *,
+    config: TrainConfig = TrainConfig(steps=500, lr=1e-2),
+    lora: LoraSettings = LoraSettings(),
+    n: int = 600,
+    n_replay: int = 150,
+    resume: bool = True,
+    progress: Progress | None = None,
+    embed: Embed | None = None,
+) -> Manifest:
+    """Train ``skill``'s adapter on ``base_dir`` and add it to ``library``.
+
+    ``pairs`` default to ``n`` engine-generated pairs. Other skills' texts replay the base task so
+    that the adapter stays local to its skill. Checkpoints live in ``<library>/_work/<skill>``;
+    with ``resume`` an interrupted run continues from the last one.
+    """
+    spec = get_skill(skill)
+    own = list(pairs) if pairs is not None else make_pairs([skill], n, seed=config.seed)
+    replay = [
+        p
+        for i, o in enumerate(SKILLS)
+        if o != skill
+        for p in make_pairs([o], n_replay, seed=1000 + i)
+    ]
+    model, tok = load_base(base_dir)
+    peft_model = add_lora(model, skill, lora)
+    ex = encode(
+        tok,
+        [p.prompt() for p in own + replay],
+        [p.target for p in own] + [p.placeholder_target() for p in replay],
+    )
+    work = library.root / "_work" / skill
+    if not resume and work.exists():
+        import shutil
+
+        shutil.rmtree(work)
+    losses = train(peft_model, ex, tok.pad_token_id, config, checkpoint_dir=work, progress=progress)
+    held_out = make_pairs([skill], 50, seed=config.seed + 7777)
+    acc = sum(
+        check_output(o, p)
+        for o, p in zip(
+            generate(peft_model, tok, [p.prompt() for p in held_out]), held_out, strict=True
+        )
+    ) / len(held_out)
+    centroid: list[float] = []
+    if embed is not None:
+        centroid = [float(x) for x in embed([p.text for p in own[:200]]).mean(axis=0)]
+    peft_model.save_pretrained(work / "adapter", selected_adapters=[skill])
+    adapter_dir = (
+        work / "adapter" / skill if (work / "adapter" / skill).is_dir() else work / "adapter"
+    )
+    manifest = Manifest(
+        skill=skill,
+        description=spec.description,
+        base_model=str(base_dir),
+        base_fingerprint=base_fingerprint(base_dir),
+        rank=lora.rank,
+        alpha=lora.alpha,
+        target_modules=list(lora.target_modules),
+        data_hash=data_hash(p.model_dump_json() for p in own),
+        n_examples=len(own),
+        steps=config.steps,
+        metrics={"final_loss": losses[-1], "held_out_accuracy": acc},
+        centroid=centroid,
+    )
+    library.add(adapter_dir, manifest, overwrite=True)
+    return manifest
+
+
+def eval_skill(
+    library: SkillLibrary, base_dir: str | Path, skill: str, n: int = 100, seed: int = 4242
+) -> dict[str, float]:
+    """Engine-judged accuracy of the base and of ``skill``'s adapter on ``n`` fresh pairs."""
+    get_skill(skill)
+    model, tok = load_base(base_dir)
+    pairs = make_pairs([skill], n, seed=seed)
+    prompts = [p.prompt() for p in pairs]
+    base_acc = (
+        sum(check_output(o, p) for o, p in zip(generate(model, tok, prompts), pairs, strict=True))
+        / n
+    )
+    peft_model = library.load(model, [skill], base_dir)
+    acc = (
+        sum(
+            check_output(o, p)
+            for o, p in zip(generate(peft_model, tok, prompts), pairs, strict=True)
+        )
+        / n
+    )
+    return {"base": base_acc, "adapter": acc, "n": n}
+
+
+def train_router(
+    library: SkillLibrary, embed: Embed, n: int = 150, temperature: float = 0.5, seed: int = 0
+) -> Router:
+    """Train the router on labelled subtasks of every skill in the library; saved in it."""
+    skills = [s for s in library.names() if s in SKILLS]
+    if len(skills) < 2:
+        raise ValueError(
+            f"a router needs at least two known skills in {library.root}, found {skills}"
+        )
+    pairs = [p for i, s in enumerate(skills) for p in make_pairs([s], n, seed=seed * 100 + i)]
+    router = Router(skills, temperature=temperature, seed=seed)
+    router.fit(embed([p.text for p in pairs]), [p.skills for p in pairs])
+    router.save(library.root / ROUTER_DIR)
+    return router
+
+
+def route(library: SkillLibrary, embed: Embed, text: str) -> dict[str, Any]:
+    """α over skills and the composition weights for one subtask text."""
+    router = Router.load(library.root / ROUTER_DIR)
+    alpha = router.alphas(embed([text]))[0]
+    return {
+        "alpha": {s: round(float(a), 4) for s, a in zip(router.skills, alpha, strict=True)},
+        "weights": router.weights(alpha),
+    }
+
+
+def manifests_json(library: SkillLibrary) -> str:
+    """The library's manifests (without centroids) as JSON."""
+    return json.dumps([m.model_dump(exclude={"centroid"}) for m in library.manifests()], indent=1)
