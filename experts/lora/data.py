@@ -297,8 +297,8 @@ def make_pairs(skills: Sequence[str], n: int, seed: int = 0) -> list[Pair]:
 def parse_output(line: str) -> tuple[dict[str, float], list[str]]:
     """Givens [SI] and targets from a student line; raises ValueError naming the bad part.
 
-    >>> parse_output("mu = 2 cP ; rho = 1 g/cm^3 => Re")
-    ({'mu': 0.002, 'rho': 1000.0}, ['Re'])
+    >>> parse_output("mu = 2 cP ; rho = 850 kg/m^3 => Re")
+    ({'mu': 0.002, 'rho': 850.0}, ['Re'])
     """
     givens_text, sep, targets_text = line.strip().partition("=>")
     if not sep:

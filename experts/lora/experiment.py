@@ -215,7 +215,7 @@ def run_experiment(
         for i, s in enumerate(cfg.skills)
         for p in make_pairs([s], cfg.n_router, seed=cfg.seed * 100 + 90 + i)
     ]
-    router = Router(list(cfg.skills), temperature=0.5)
+    router = Router(list(cfg.skills))
     router.fit(embed([p.text for p in router_train]), [p.skills for p in router_train])
     router.save(library.root / ROUTER_DIR)
     test_texts = {task: [p.text for p in ps] for task, ps in tests.items()}

@@ -37,7 +37,7 @@ class Router:
         skills: Sequence[str],
         dim: int = 384,
         hidden: int = 64,
-        temperature: float = 1.0,
+        temperature: float = 2.0,
         top_k: int = 2,
         min_weight: float = 0.25,
         seed: int = 0,
@@ -88,7 +88,7 @@ class Router:
             loss = -(y * torch.log_softmax(self.net(x), dim=-1)).sum(-1).mean()
             loss.backward()
             opt.step()
-        return float(loss)
+        return loss.item()
 
     def alphas(self, embeddings: np.ndarray) -> np.ndarray:
         """Softmax weights over skills, one row per subtask."""

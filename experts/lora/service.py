@@ -209,7 +209,7 @@ def eval_skill(
 
 
 def train_router(
-    library: SkillLibrary, embed: Embed, n: int = 150, temperature: float = 0.5, seed: int = 0
+    library: SkillLibrary, embed: Embed, n: int = 150, temperature: float = 2.0, seed: int = 0
 ) -> Router:
     """Train the router on labelled subtasks of every skill in the library; saved in it."""
     skills = [s for s in library.names() if s in SKILLS]

@@ -252,7 +252,7 @@ def test_router_routes_single_and_two_skill_texts(tmp_path):
     embed = shared_embedder().encode
     skills = ["fluid_flow", "heat_transfer", "pumps"]
     train_pairs = [p for i, s in enumerate(skills) for p in make_pairs([s], 40, seed=10 + i)]
-    router = Router(skills, temperature=0.5)
+    router = Router(skills)  # default temperature 2.0: soft enough to keep a second skill
     router.fit(embed([p.text for p in train_pairs]), [p.skills for p in train_pairs])
     test = [p for i, s in enumerate(skills) for p in make_pairs([s], 20, seed=50 + i)]
     routed = router.route(embed([p.text for p in test]))
@@ -260,7 +260,7 @@ def test_router_routes_single_and_two_skill_texts(tmp_path):
     assert acc >= 0.9, acc
     both = make_pairs(["fluid_flow", "heat_transfer"], 20, seed=60)
     routed2 = router.route(embed([p.text for p in both]))
-    assert sum(set(w) == {"fluid_flow", "heat_transfer"} for w in routed2) >= 10, routed2[:3]
+    assert sum(set(w) == {"fluid_flow", "heat_transfer"} for w in routed2) >= 15, routed2[:3]
     assert all(max(w.values()) == 1.0 for w in routed2)  # the strongest skill at full strength
     router.save(tmp_path / "r")
     again = Router.load(tmp_path / "r")
