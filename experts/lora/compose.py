@@ -88,8 +88,9 @@ def delta_weight(model: Any, adapter: str, module_suffix: str) -> Any:
     raise KeyError(f"no LoRA layer {module_suffix!r} with adapter {adapter!r}")
 
 
-def save_composed(model: Any, name: str, out_dir: str | Path) -> Path:
-    """Save composed adapter ``name`` as a standalone PEFT folder (vLLM ``--lora-modules``).
+def save_adapter(model: Any, name: str, out_dir: str | Path) -> Path:
+    """Save adapter ``name`` (a trained skill or a composition) as a standalone PEFT folder
+    (vLLM ``--lora-modules``, ``SkillLibrary.add``).
 
     A ``cat`` adapter's rank is the sum of its parts': start vLLM with ``--max-lora-rank`` at
     least that large.

@@ -23,13 +23,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experts.lora.compose import CompositionCache
-from experts.lora.data import Pair, check_output, get_skill, make_pairs
+from experts.lora.compose import CompositionCache, save_adapter
+from experts.lora.data import Pair, make_pairs
 from experts.lora.library import ROUTER_DIR, SkillLibrary
-from experts.lora.manifest import Manifest, base_fingerprint, data_hash
 from experts.lora.router import Router
-from experts.lora.tiny import TinyConfig, build_model, save_model, train_tokenizer
-from experts.lora.training import LoraSettings, TrainConfig, add_lora, encode, generate, train
+from experts.lora.service import accuracy, pretrain_base, reading, skill_manifest
+from experts.lora.tiny import TinyConfig, save_model
+from experts.lora.training import LoraSettings, TrainConfig, add_lora, encode, train
 
 Log = Callable[[str], None]
 
@@ -70,20 +70,6 @@ def _tasks(cfg: ExperimentConfig) -> dict[str, tuple[str, ...]]:
     tasks: dict[str, tuple[str, ...]] = {s: (s,) for s in cfg.skills}
     tasks["+".join(cfg.combined)] = cfg.combined
     return tasks
-
-
-def accuracy(model: Any, tokenizer: Any, pairs: list[Pair]) -> float:
-    """Fraction of pairs whose generated line the engine solves to the teacher's answers."""
-    outs = generate(model, tokenizer, [p.prompt() for p in pairs])
-    return sum(check_output(o, p) for o, p in zip(outs, pairs, strict=True)) / max(1, len(pairs))
-
-
-def reading(model: Any, tokenizer: Any, pairs: list[Pair]) -> float:
-    """Fraction of pairs the base copies exactly in its placeholder form (its general skill)."""
-    outs = generate(model, tokenizer, [p.prompt() for p in pairs])
-    return sum(o == p.placeholder_target() for o, p in zip(outs, pairs, strict=True)) / max(
-        1, len(pairs)
-    )
 
 
 def routed_accuracy(
@@ -133,23 +119,13 @@ def run_experiment(
     }
 
     # 1. tiny base: tokenizer and general reading task
-    tok = train_tokenizer(
-        [p.prompt() + p.target for p in base_mix] + [p.placeholder_target() for p in base_mix],
-        cfg.tiny.vocab_size,
-    )
-    model = build_model(tok, cfg.tiny)
-    ex = encode(tok, [p.prompt() for p in base_mix], [p.placeholder_target() for p in base_mix])
-    say(f"pre-training the base ({sum(p.numel() for p in model.parameters())} parameters)")
+    say(f"pre-training the base on {len(base_mix)} texts")
     t = time.perf_counter()
-    train(
-        model,
-        ex,
-        tok.pad_token_id,
-        TrainConfig(steps=cfg.base_steps, lr=cfg.base_lr, seed=cfg.seed),
+    model, tok = pretrain_base(
+        base_mix, cfg.tiny, TrainConfig(steps=cfg.base_steps, lr=cfg.base_lr, seed=cfg.seed)
     )
     timings["base_train"] = time.perf_counter() - t
     base_dir = save_model(model, tok, work / "base", cfg.tiny)
-    fp = base_fingerprint(base_dir)
     results: dict[str, Any] = {"base": {t: accuracy(model, tok, ps) for t, ps in tests.items()}}
     # the base's own task: copying every quantity (names q); composition cannot beat this ceiling
     results["base_reading"] = {t: reading(model, tok, ps) for t, ps in tests.items()}
@@ -177,24 +153,9 @@ def run_experiment(
             TrainConfig(steps=cfg.lora_steps, lr=cfg.lora_lr, seed=cfg.seed + i),
         )
         timings[f"lora_train_{s}"] = time.perf_counter() - t
-        out = work / "_adapters" / s
-        peft_model.save_pretrained(out, selected_adapters=[s])
-        adapter_dir = out / s if (out / s).is_dir() else out
         library.add(
-            adapter_dir,
-            Manifest(
-                skill=s,
-                description=get_skill(s).description,
-                base_model=str(base_dir),
-                base_fingerprint=fp,
-                rank=cfg.lora.rank,
-                alpha=cfg.lora.alpha,
-                target_modules=list(cfg.lora.target_modules),
-                data_hash=data_hash(p.model_dump_json() for p in own),
-                n_examples=len(own),
-                steps=cfg.lora_steps,
-                metrics={"final_loss": losses[-1]},
-            ),
+            save_adapter(peft_model, s, work / "_adapters" / s),
+            skill_manifest(s, base_dir, cfg.lora, own, cfg.lora_steps, {"final_loss": losses[-1]}),
             overwrite=True,
         )
         say(f"trained adapter {s} (loss {losses[-1]:.3f})")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from experts.errors import AdapterError
+from experts.lora.compose import save_adapter
 from experts.lora.data import SKILLS, Pair, check_output, get_skill, make_pairs
 from experts.lora.library import ROUTER_DIR, SkillLibrary
 from experts.lora.manifest import Manifest, base_fingerprint, data_hash
@@ -76,6 +77,63 @@ def teacher_pairs(pairs: Sequence[Pair], llm: Any) -> tuple[list[Pair], int]:
     return kept, rejected
 
 
+def accuracy(model: Any, tokenizer: Any, pairs: Sequence[Pair]) -> float:
+    """Fraction of pairs whose generated line the engine solves to the teacher's answers."""
+    outs = generate(model, tokenizer, [p.prompt() for p in pairs])
+    return sum(check_output(o, p) for o, p in zip(outs, pairs, strict=True)) / max(1, len(pairs))
+
+
+def reading(model: Any, tokenizer: Any, pairs: Sequence[Pair]) -> float:
+    """Fraction of pairs the base copies exactly in its placeholder form (its general skill)."""
+    outs = generate(model, tokenizer, [p.prompt() for p in pairs])
+    return sum(o == p.placeholder_target() for o, p in zip(outs, pairs, strict=True)) / max(
+        1, len(pairs)
+    )
+
+
+def pretrain_base(
+    mix: Sequence[Pair],
+    config: TinyConfig,
+    train_config: TrainConfig,
+    progress: Progress | None = None,
+) -> tuple[Any, Any]:
+    """A tokenizer trained on ``mix`` and a tiny model pre-trained on its general reading task."""
+    tok = train_tokenizer(
+        [p.prompt() + p.target for p in mix] + [p.placeholder_target() for p in mix],
+        config.vocab_size,
+    )
+    model = build_model(tok, config)
+    ex = encode(tok, [p.prompt() for p in mix], [p.placeholder_target() for p in mix])
+    train(model, ex, tok.pad_token_id, train_config, progress=progress)
+    return model, tok
+
+
+def skill_manifest(
+    skill: str,
+    base_dir: str | Path,
+    lora: LoraSettings,
+    own: Sequence[Pair],
+    steps: int,
+    metrics: dict[str, float],
+    centroid: list[float] | None = None,
+) -> Manifest:
+    """The manifest of an adapter trained for ``skill`` on ``own`` over the base in ``base_dir``."""
+    return Manifest(
+        skill=skill,
+        description=get_skill(skill).description,
+        base_model=str(base_dir),
+        base_fingerprint=base_fingerprint(base_dir),
+        rank=lora.rank,
+        alpha=lora.alpha,
+        target_modules=list(lora.target_modules),
+        data_hash=data_hash(p.model_dump_json() for p in own),
+        n_examples=len(own),
+        steps=steps,
+        metrics=metrics,
+        centroid=centroid or [],
+    )
+
+
 def build_base(
     out: str | Path,
     steps: int = 1000,
@@ -86,13 +144,7 @@ def build_base(
 ) -> Path:
     """A tiny base pre-trained on the general reading task over every registered skill."""
     mix = [p for i, s in enumerate(SKILLS) for p in make_pairs([s], n, seed=seed * 100 + i)]
-    tok = train_tokenizer(
-        [p.prompt() + p.target for p in mix] + [p.placeholder_target() for p in mix],
-        config.vocab_size,
-    )
-    model = build_model(tok, config)
-    ex = encode(tok, [p.prompt() for p in mix], [p.placeholder_target() for p in mix])
-    train(model, ex, tok.pad_token_id, TrainConfig(steps=steps, seed=seed), progress=progress)
+    model, tok = pretrain_base(mix, config, TrainConfig(steps=steps, seed=seed), progress)
     return save_model(model, tok, out, config)
 
 
@@ -132,7 +184,7 @@ def train_skill(
     that the adapter stays local to its skill. Checkpoints live in ``<library>/_work/<skill>``;
     with ``resume`` an interrupted run continues from the last one.
     """
-    spec = get_skill(skill)
+    get_skill(skill)
     own = list(pairs) if pairs is not None else make_pairs([skill], n, seed=config.seed)
     replay = [
         p
@@ -154,32 +206,19 @@ def train_skill(
         shutil.rmtree(work)
     losses = train(peft_model, ex, tok.pad_token_id, config, checkpoint_dir=work, progress=progress)
     held_out = make_pairs([skill], 50, seed=config.seed + 7777)
-    acc = sum(
-        check_output(o, p)
-        for o, p in zip(
-            generate(peft_model, tok, [p.prompt() for p in held_out]), held_out, strict=True
-        )
-    ) / len(held_out)
+    acc = accuracy(peft_model, tok, held_out)
     centroid: list[float] = []
     if embed is not None:
         centroid = [float(x) for x in embed([p.text for p in own[:200]]).mean(axis=0)]
-    peft_model.save_pretrained(work / "adapter", selected_adapters=[skill])
-    adapter_dir = (
-        work / "adapter" / skill if (work / "adapter" / skill).is_dir() else work / "adapter"
-    )
-    manifest = Manifest(
-        skill=skill,
-        description=spec.description,
-        base_model=str(base_dir),
-        base_fingerprint=base_fingerprint(base_dir),
-        rank=lora.rank,
-        alpha=lora.alpha,
-        target_modules=list(lora.target_modules),
-        data_hash=data_hash(p.model_dump_json() for p in own),
-        n_examples=len(own),
-        steps=config.steps,
-        metrics={"final_loss": losses[-1], "held_out_accuracy": acc},
-        centroid=centroid,
+    adapter_dir = save_adapter(peft_model, skill, work / "adapter")
+    manifest = skill_manifest(
+        skill,
+        base_dir,
+        lora,
+        own,
+        config.steps,
+        {"final_loss": losses[-1], "held_out_accuracy": acc},
+        centroid,
     )
     library.add(adapter_dir, manifest, overwrite=True)
     return manifest
@@ -192,19 +231,8 @@ def eval_skill(
     get_skill(skill)
     model, tok = load_base(base_dir)
     pairs = make_pairs([skill], n, seed=seed)
-    prompts = [p.prompt() for p in pairs]
-    base_acc = (
-        sum(check_output(o, p) for o, p in zip(generate(model, tok, prompts), pairs, strict=True))
-        / n
-    )
-    peft_model = library.load(model, [skill], base_dir)
-    acc = (
-        sum(
-            check_output(o, p)
-            for o, p in zip(generate(peft_model, tok, prompts), pairs, strict=True)
-        )
-        / n
-    )
+    base_acc = accuracy(model, tok, pairs)
+    acc = accuracy(library.load(model, [skill], base_dir), tok, pairs)
     return {"base": base_acc, "adapter": acc, "n": n}
 
 

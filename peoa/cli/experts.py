@@ -284,7 +284,7 @@ def compose_cmd(
     base: Path | None = BaseOpt,
 ) -> None:
     """Compose skills in parameter space and save the adapter (servable by vLLM)."""
-    from experts.lora.compose import compose, save_composed
+    from experts.lora.compose import compose, save_adapter
     from experts.lora.service import load_base
 
     lib, base_dir = _paths(library, base)
@@ -305,7 +305,7 @@ def compose_cmd(
         model, _ = load_base(base_dir)
         peft_model = lib.load(model, list(parsed), base_dir)
         name = compose(peft_model, parsed, "composed", combination, rank)
-        path = save_composed(peft_model, name, out)
+        path = save_adapter(peft_model, name, out)
         typer.echo(
             json.dumps(
                 {"out": str(path), "weights": parsed, "rank": int(peft_model.peft_config[name].r)}
