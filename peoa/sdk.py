@@ -19,7 +19,9 @@ from graph.protocols import Retriever
 from peoa.agent.workflow import Agent, sqlite_checkpointer
 from peoa.config import Settings, load_settings
 from peoa.errors import ConfigError, PeoaError
+from peoa.llm.base import LLM
 from peoa.models import Answer, Problem, TraceEvent
+from peoa.understand.followup import FollowUpError, is_followup, resolve_followup
 from solvers.abduction import DECLARED_RULES, load_rules
 from solvers.errors import SolverError
 
@@ -34,6 +36,9 @@ class Assistant:
     retriever : a knowledge-graph retriever (opened from the configured graph when omitted and
         the graph exists; pass ``use_graph=False`` to run without one)
     persist : keep checkpoints in ``<home>/checkpoints.sqlite`` (resumable threads)
+    llm_backend : an :class:`peoa.llm.LLM` object to use instead of opening ``llm``; with a
+        model, the action generator plans each step and a code-writing expert joins the
+        registry (as ``code``)
     """
 
     def __init__(
@@ -43,10 +48,12 @@ class Assistant:
         retriever: Retriever | None = None,
         use_graph: bool = True,
         persist: bool = False,
+        llm_backend: LLM | None = None,
         **overrides: Any,
     ) -> None:
         self.settings: Settings = load_settings(**overrides)
-        self.registry = registry or default_registry()
+        self.registry = registry if registry is not None else default_registry()
+        self._llm = llm_backend
         self._retriever = retriever
         self._use_graph = use_graph
         self._persist = persist
@@ -70,8 +77,16 @@ class Assistant:
                     raise ConfigError(
                         "PEOA_ABDUCTION_RULES", str(self.settings.abduction_rules), str(e)
                     ) from e
+            llm = self.llm
+            if llm is not None and "code" not in self.registry:
+                from experts.code import CodeExpert
+
+                self.registry.register(CodeExpert(llm))
             self._agent = Agent(
                 self.registry,
+                llm=llm,
+                max_steps=self.settings.max_steps,
+                max_repairs=self.settings.max_repairs,
                 retriever=retriever,
                 checkpointer=checkpointer,
                 max_rounds=self.settings.max_rounds,
@@ -80,6 +95,15 @@ class Assistant:
                 abduction_solver=self.settings.abduction_solver,
             )
         return self._agent
+
+    @property
+    def llm(self) -> LLM | None:
+        """The configured language model (None in offline mode); opened without I/O."""
+        if self._llm is None and self.settings.llm != "none":
+            from peoa.llm import open_llm
+
+            self._llm = open_llm(self.settings.llm)
+        return self._llm
 
     def solve(self, problem: str | Problem, *, thread_id: str | None = None) -> Answer:
         """Solve one problem (text or :class:`Problem`); never raises for a bad problem:
@@ -126,6 +150,29 @@ class Assistant:
         yield answer.model_copy(
             update={"trace": trace, "elapsed_s": round(time.perf_counter() - t0, 4)}
         )
+
+    def chat(self, text: str, *, thread_id: str) -> Iterator[TraceEvent | Answer]:
+        """One chat turn in ``thread_id`` (a checkpointer thread): a follow-up such as
+        "and at 8 MPa?" reuses the thread's previous problem with that quantity changed; any
+        other text is a new problem. Yields trace events, then the :class:`Answer`; an
+        ambiguous follow-up yields a ``failed`` answer whose error asks which value to change."""
+        previous = self.agent.last_problem(thread_id)
+        problem: str | Problem = text
+        if previous is not None and is_followup(text):
+            try:
+                problem = resolve_followup(text, previous)
+            except FollowUpError as e:
+                yield Answer(id=previous.id, status="failed", error=str(e))
+                return
+            yield TraceEvent(
+                node="chat",
+                message="follow-up of the previous problem",
+                data={"problem": problem.text or str(problem.givens)},
+            )
+        try:
+            yield from self.stream(problem, thread_id=thread_id)
+        except (PeoaError, ValueError) as e:
+            yield Answer(id="problem", status="failed", error=str(e))
 
 
 def _open_retriever(settings: Settings) -> Retriever | None:

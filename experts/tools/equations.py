@@ -13,6 +13,7 @@ class EquationExpert:
     """Selects, orders and solves closed-form relations from the givens to the targets."""
 
     name = "equations"
+    exact = True  # computes from the engine: the agent skips LLM experts when it answers
     skills: tuple[str, ...] = (
         "fluid flow",
         "heat transfer",

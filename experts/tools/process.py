@@ -15,6 +15,7 @@ class ProcessExpert:
     """Runs the registered process model the structured problem names and reports its values."""
 
     name = "process"
+    exact = True  # computes from the engine: the agent skips LLM experts when it answers
     skills: tuple[str, ...] = (
         "cycles",
         "turbomachinery",

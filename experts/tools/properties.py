@@ -65,6 +65,7 @@ class PropertiesExpert:
     """Resolves a fluid state from two givens and reports any of its properties."""
 
     name = "properties"
+    exact = True  # computes from the engine: the agent skips LLM experts when it answers
     skills: tuple[str, ...] = ("properties",)
 
     def solve(self, subtask: Subtask, context: Context) -> list[Claim]:

@@ -10,6 +10,7 @@ class UnitsExpert:
     """Answers slots bound directly to a given (unit conversions)."""
 
     name = "units"
+    exact = True  # computes from the engine: the agent skips LLM experts when it answers
     skills: tuple[str, ...] = ("units",)
 
     def solve(self, subtask: Subtask, context: Context) -> list[Claim]:

@@ -4,23 +4,26 @@ answer. Each takes the state and returns an update; dependencies come in through
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from langgraph.types import Send
 
-from experts.base import Context
+from experts.base import Context, Expert
 from experts.registry import ExpertRegistry
 from graph.protocols import Retriever
+from peoa.agent.actions import ActionGenerator
 from peoa.agent.reconcile import reconcile_claims
 from peoa.agent.state import AgentState, ExpertTask
-from peoa.models import Answer, Claim, SlotValue, Status, Subtask, TraceEvent
+from peoa.errors import BackendError, LLMOutputError
+from peoa.models import Answer, Claim, Problem, SlotValue, Status, Subtask, TraceEvent
 from peoa.understand.offline import understand
 from solvers.abduction import DECLARED_RULES, Rule
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME
 from solvers.errors import SolverError
 from solvers.process import get_process
-from solvers.units import to_unit
+from solvers.units import same_dimension, to_unit
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Nodes:
     rules: tuple[Rule, ...] = DECLARED_RULES
     delta: float = 0.1
     abduction_solver: str = "ip"
+    actions: ActionGenerator | None = None
+    max_steps: int = 6
+    max_repairs: int = 2
 
     # -- understand ------------------------------------------------------------------------------
     def understand(self, state: AgentState) -> dict[str, Any]:
@@ -58,10 +64,11 @@ class Nodes:
 
     # -- plan ------------------------------------------------------------------------------------
     def plan(self, state: AgentState) -> dict[str, Any]:
-        problem = state["problem"]
-        rnd = state.get("round", 0)
-        done = set(state.get("accepted", {})) - set(state.get("recheck", []))
-        todo = [s for s in problem.wanted if s not in done]
+        if self.actions is None or state.get("llm_failed"):
+            return self._offline_plan(state)
+        return self._llm_plan(state)
+
+    def _offline_skills(self, problem: Problem, todo: list[str]) -> list[str]:
         if problem.domain == "properties":
             skills = ["properties"]
         elif problem.process:
@@ -72,10 +79,22 @@ class Nodes:
             for eq in EQUATIONS:
                 if names & set(eq.variables):
                     skills.extend(eq.skills)
-        skills = list(dict.fromkeys(skills))
+        return list(dict.fromkeys(skills))
+
+    def _offline_plan(self, state: AgentState) -> dict[str, Any]:
+        problem = state["problem"]
+        rnd = state.get("round", 0)
+        done = set(state.get("accepted", {})) - set(state.get("recheck", []))
+        todo = [s for s in problem.wanted if s not in done]
+        skills = self._offline_skills(problem, todo)
         if rnd > 0:  # a verify round: open the slot to every expert
             skills = []
-        experts = [e.name for e in self.registry.for_skills(skills)]
+        experts = [
+            e.name
+            for e in self.registry.for_skills(skills)
+            # after the action generator failed, LLM-based experts would fail the same way
+            if _is_exact(e) or not state.get("llm_failed")
+        ]
         sub = Subtask(
             id=f"r{rnd}-s1",
             description=_describe(problem.statement, todo),
@@ -89,7 +108,81 @@ class Nodes:
                 TraceEvent(
                     node="plan",
                     message=f"round {rnd}: {len(todo)} slots -> {', '.join(experts)}",
-                    data={"subtasks": [sub.model_dump()]},
+                    data={"subtasks": [sub.model_dump()], "planner": "offline"},
+                )
+            ],
+        }
+
+    def _llm_plan(self, state: AgentState) -> dict[str, Any]:
+        assert self.actions is not None
+        problem = state["problem"]
+        rnd = state.get("round", 0)
+        accepted = state.get("accepted", {})
+        context = [c for ids in state.get("context", {}).values() for c in ids]
+        try:
+            step = self.actions.next_step(
+                problem,
+                accepted=accepted,
+                feedback=state.get("feedback", []),
+                context=context,
+                history=state.get("history", []),
+                step=rnd,
+            )
+        except (LLMOutputError, BackendError) as e:
+            note = f"action generator failed ({e}); the offline planner took over"
+            out = self._offline_plan({**state, "llm_failed": True})
+            out["llm_failed"] = True
+            out["notes"] = [note]
+            out["trace"] = [TraceEvent(node="plan", message=note), *out["trace"]]
+            return out
+        missing = [s for s in problem.wanted if s not in accepted]
+        if step.complete and not missing:
+            return {
+                "subtasks": [],
+                "done": True,
+                "trace": [
+                    TraceEvent(
+                        node="plan",
+                        message=f"step {rnd + 1}: action generator declares the answer complete",
+                        data={"action": step.model_dump()},
+                    )
+                ],
+            }
+        subs: list[Subtask] = []
+        for i, planned in enumerate(step.subtasks, 1):
+            # The offline planner's second opinion: its exact tool experts join the subtask
+            # (and, being exact, run first; see ``expert``).
+            offline = [
+                e.name
+                for e in self.registry.for_skills(self._offline_skills(problem, planned.targets))
+                if _is_exact(e)
+            ]
+            experts = list(dict.fromkeys([*planned.experts, *offline]))
+            subs.append(
+                Subtask(
+                    id=f"r{rnd}-s{i}",
+                    description=planned.description
+                    or _describe(problem.statement, planned.targets),
+                    targets=planned.targets,
+                    experts=experts,
+                )
+            )
+        message = f"step {rnd + 1}: " + "; ".join(
+            f"{', '.join(s.targets)} -> {', '.join(s.experts)}" for s in subs
+        )
+        if step.complete:  # declared complete with slots missing: say so and go on
+            message += f" (declared complete but {', '.join(missing)} missing)"
+        return {
+            "subtasks": subs,
+            "trace": [
+                TraceEvent(
+                    node="plan",
+                    message=message,
+                    data={
+                        "planner": "llm",
+                        "action": step.model_dump(),
+                        "subtasks": [s.model_dump() for s in subs],
+                    },
                 )
             ],
         }
@@ -125,48 +218,107 @@ class Nodes:
     # -- dispatch (conditional edge: fan out) ----------------------------------------------------
     def dispatch(self, state: AgentState) -> list[Send] | str:
         sends = []
-        for sub in state["subtasks"]:
-            if not sub.targets:
+        for sub in state.get("subtasks", []):
+            if not sub.targets or not sub.experts:
                 continue
-            for name in sub.experts:
-                task = ExpertTask(
-                    problem=state["problem"],
-                    subtask=sub,
-                    expert=name,
-                    context=state.get("context", {}).get(sub.id, []),
-                    feedback=state.get("feedback", []),
-                )
-                sends.append(Send("expert", task))
+            task = ExpertTask(
+                problem=state["problem"],
+                subtask=sub,
+                context=state.get("context", {}).get(sub.id, []),
+                feedback=state.get("feedback", []),
+            )
+            sends.append(Send("expert", task))
         return sends or "reconcile"
 
     def expert(self, task: ExpertTask) -> dict[str, Any]:
-        expert = self.registry.get(task["expert"])
-        ctx = Context(problem=task["problem"], retrieved=task["context"], feedback=task["feedback"])
-        try:
-            claims = expert.solve(task["subtask"], ctx)
-        except Exception as e:  # an expert's crash is a failed claim set, not a failed problem
-            claims = [
-                Claim(
-                    slot=s,
-                    value=float("nan"),
-                    expert=expert.name,
-                    confidence=0.0,
-                    provenance=[f"{type(e).__name__}: {e}"],
-                    features={"tool_failure": True},
+        """One subtask: its exact experts first; the others (LLM-based) only when the exact ones
+        leave a target without a confident value (SMART-style economy), in parallel."""
+        sub = task["subtask"]
+        experts = [self.registry.get(n) for n in sub.experts if n in self.registry]
+        exact = [e for e in experts if _is_exact(e)]
+        others = [e for e in experts if not _is_exact(e)]
+        claims: list[Claim] = []
+        trace: list[TraceEvent] = []
+        for e in exact:
+            c, t = self._attempts(e, task)
+            claims += c
+            trace += t
+        covered = {
+            c.slot
+            for c in claims
+            if c.confidence >= 1.0 and not (isinstance(c.value, float) and math.isnan(c.value))
+        }
+        if others and set(sub.targets) <= covered:
+            trace.append(
+                TraceEvent(
+                    node="dispatch",
+                    message=f"economy: exact values for {', '.join(sub.targets)}; "
+                    f"skipped {', '.join(e.name for e in others)}",
                 )
-                for s in task["subtask"].targets
-            ]
-        ok = [c for c in claims if c.confidence > 0]
-        return {
-            "claims": claims,
-            "trace": [
+            )
+        elif others:
+            with ThreadPoolExecutor(max_workers=len(others)) as pool:
+                for c, t in pool.map(lambda e: self._attempts(e, task), others):
+                    claims += c
+                    trace += t
+        return {"claims": claims, "trace": trace}
+
+    def _attempts(self, expert: Expert, task: ExpertTask) -> tuple[list[Claim], list[TraceEvent]]:
+        """Run ``expert``; when it is revisable and its step fails (execution error, missing
+        value, unit mismatch), ask it to revise with the error, up to ``max_repairs`` times.
+        Every attempt is a trace event."""
+        sub, problem = task["subtask"], task["problem"]
+        feedback = list(task["feedback"])
+        revisable = bool(getattr(expert, "revisable", False))
+        trace: list[TraceEvent] = []
+        claims: list[Claim] = []
+        for attempt in range(1, self.max_repairs + 2):
+            ctx = Context(problem=problem, retrieved=task["context"], feedback=feedback)
+            try:
+                claims = expert.solve(sub, ctx)
+            except Exception as e:  # an expert's crash is a failed claim set, not a failed problem
+                claims = [_failure(s, expert.name, f"{type(e).__name__}: {e}") for s in sub.targets]
+            fault = _fault(claims, problem, sub.targets) if revisable else None
+            ok = [c for c in claims if c.confidence > 0]
+            label = f"attempt {attempt}: " if revisable else ""
+            trace.append(
                 TraceEvent(
                     node=f"expert:{expert.name}",
-                    message=f"{len(ok)}/{len(claims)} usable claims",
-                    data={"claims": [c.model_dump(mode="json") for c in claims]},
+                    message=label
+                    + (f"failed: {fault}" if fault else f"{len(ok)}/{len(claims)} usable claims"),
+                    data={
+                        "subtask": sub.id,
+                        "attempt": attempt,
+                        "fault": fault,
+                        "claims": [c.model_dump(mode="json") for c in claims],
+                    },
                 )
-            ],
-        }
+            )
+            if fault is None:
+                return claims, trace
+            code = next(
+                (
+                    p[len("code:\n") :]
+                    for c in claims
+                    for p in c.provenance
+                    if p.startswith("code:\n")
+                ),
+                "",
+            )
+            revise = getattr(expert, "feedback_for", None)
+            feedback = [*feedback, revise(code, fault) if callable(revise) else fault]
+        # Out of repairs: the faulty values must not reach reconcile as if they were usable.
+        gave_up = f"{expert.name} gave up after {self.max_repairs + 1} attempts: {fault}"
+        return [
+            c.model_copy(
+                update={
+                    "confidence": 0.0,
+                    "features": {**c.features, "tool_failure": True},
+                    "provenance": [*c.provenance, gave_up],
+                }
+            )
+            for c in claims
+        ], trace
 
     # -- reconcile -------------------------------------------------------------------------------
     def reconcile(self, state: AgentState) -> dict[str, Any]:
@@ -211,11 +363,17 @@ class Nodes:
     def verify(self, state: AgentState) -> dict[str, Any]:
         problem = state["problem"]
         missing = [s for s in problem.wanted if s not in state.get("accepted", {})]
+        # Each rejection names the faulty step (slot, expert, value) so that the planner and
+        # the expert asked to revise know what to fix.
         feedback = sorted(
             {
                 r["reason"]
+                if r["reason"].startswith("failed")
+                else f"{r['slot']}: {r['expert']} gave {_show(r['value'])} {r['unit']}".rstrip()
+                + f", rejected ({r['reason']})"
                 for r in state.get("rejected", [])
-                if r["slot"] in missing and r["reason"].startswith(("failed", "constraint", "rule"))
+                if r["slot"] in missing
+                and r["reason"].startswith(("failed", "constraint", "rule", "bounds", "dimension"))
             }
             | set(state.get("violated", []))
         )
@@ -239,6 +397,11 @@ class Nodes:
 
     def after_verify(self, state: AgentState) -> str:
         problem = state["problem"]
+        if self.actions is not None and not state.get("llm_failed"):
+            # The action generator decides when the answer is complete, within max_steps.
+            if state.get("done") or not problem.wanted:
+                return "answer"
+            return "plan" if state.get("round", 0) < self.max_steps else "answer"
         missing = [s for s in problem.wanted if s not in state.get("accepted", {})]
         redo = missing or state.get("recheck", [])
         if redo and problem.wanted and state.get("round", 0) < self.max_rounds:
@@ -274,13 +437,30 @@ class Nodes:
             status, error = "solved", None
         else:
             status = "partial" if answers else "failed"
-            reasons = errors + list(state.get("feedback", []))
+            reasons = errors + list(state.get("feedback", [])) + list(state.get("notes", []))
+            if (
+                self.actions is not None
+                and not state.get("llm_failed")
+                and not state.get("done")
+                and state.get("round", 0) >= self.max_steps
+            ):
+                reasons.append(
+                    f"the action generator did not declare the answer complete within "
+                    f"{self.max_steps} steps"
+                )
             error = f"could not determine {', '.join(missing)}" + (
                 f": {'; '.join(reasons)}" if reasons else ""
             )
         ans = Answer(id=problem.id, status=status, answers=answers, error=error)
+        turn = {
+            "id": problem.id,
+            "text": problem.text,
+            "status": status,
+            "answers": {k: [v.value, v.unit] for k, v in answers.items()},
+        }
         return {
             "answer": ans,
+            "history": [turn],
             "trace": [TraceEvent(node="answer", message=status, data={"error": error})],
         }
 
@@ -309,3 +489,59 @@ def _in_slot_unit(claim: Claim, unit: str, binding: str) -> SlotValue:
         return SlotValue(value=float(q.to("dimensionless").magnitude), unit="")
     var = VARIABLES_BY_NAME.get(binding)
     return SlotValue(value=float(q.magnitude), unit=claim.unit if var is None else var.unit)
+
+
+def _is_exact(expert: Expert) -> bool:
+    """Tool experts computing from the engine are exact; LLM-based ones are not."""
+    return bool(getattr(expert, "exact", False))
+
+
+def _failure(slot: str, expert: str, reason: str) -> Claim:
+    return Claim(
+        slot=slot,
+        value=float("nan"),
+        expert=expert,
+        confidence=0.0,
+        provenance=[reason],
+        features={"tool_failure": True},
+    )
+
+
+def _expected_unit(problem: Problem, slot: str) -> str:
+    unit = problem.slot_unit(slot)
+    if unit:
+        return unit
+    var = VARIABLES_BY_NAME.get(problem.bindings.get(slot, slot))
+    return var.unit if var is not None else ""
+
+
+def _fault(claims: list[Claim], problem: Problem, targets: list[str]) -> str | None:
+    """What is wrong with one attempt's claims: a failure, a missing target or a unit whose
+    dimension differs from the slot's; None when the attempt is usable."""
+    by_slot = {c.slot: c for c in claims}
+    for slot in targets:
+        c = by_slot.get(slot)
+        if c is None:
+            return f"no value for {slot!r}"
+        if c.confidence <= 0 or c.features.get("tool_failure"):
+            return (c.provenance[-1] if c.provenance else "failed") or "failed"
+        if isinstance(c.value, str):
+            continue
+        want = _expected_unit(problem, slot)
+        if want and not _dimension_matches(c.unit, want):
+            return (
+                f"unit mismatch: {slot!r} is wanted in {want} but the value reported was "
+                f"{c.value:g} {c.unit or '(dimensionless)'}"
+            )
+    return None
+
+
+def _dimension_matches(unit: str, want: str) -> bool:
+    try:
+        return same_dimension(unit or "dimensionless", want)
+    except SolverError:
+        return False
+
+
+def _show(value: float | str) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)

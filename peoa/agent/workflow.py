@@ -18,8 +18,10 @@ from langgraph.graph import END, START, StateGraph
 
 from experts.registry import ExpertRegistry
 from graph.protocols import Retriever
+from peoa.agent.actions import ActionGenerator
 from peoa.agent.nodes import Nodes
-from peoa.agent.state import AgentState
+from peoa.agent.state import AgentState, Reset
+from peoa.llm.base import LLM
 from peoa.models import Answer, Problem, TraceEvent
 from solvers.abduction import DECLARED_RULES, Rule
 
@@ -87,7 +89,12 @@ class Agent:
         rules: tuple[Rule, ...] = DECLARED_RULES,
         delta: float = 0.1,
         abduction_solver: str = "ip",
+        llm: LLM | None = None,
+        max_steps: int = 6,
+        max_repairs: int = 2,
+        llm_retries: int = 2,
     ) -> None:
+        self.llm = llm
         self.nodes = Nodes(
             registry=registry,
             retriever=retriever,
@@ -95,12 +102,15 @@ class Agent:
             rules=rules,
             delta=delta,
             abduction_solver=abduction_solver,
+            actions=None if llm is None else ActionGenerator(llm, registry, retries=llm_retries),
+            max_steps=max_steps,
+            max_repairs=max_repairs,
         )
         self.checkpointer = checkpointer or InMemorySaver(serde=serializer())
         self.graph = build_graph(self.nodes, self.checkpointer)
 
     def _config(self, thread_id: str) -> dict[str, Any]:
-        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 50}
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 200}
 
     def run(
         self, problem: Problem, thread_id: str | None = None
@@ -118,7 +128,32 @@ class Agent:
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Yield ``(node, update)`` as each node finishes."""
         config = self._config(thread_id or problem.id)
-        init: dict[str, Any] = {"problem": problem, "claims": [], "trace": []}
+        # A thread may hold an earlier turn (a chat): start this problem afresh, keep history.
+        init: dict[str, Any] = {
+            "problem": problem,
+            "claims": Reset(),
+            "trace": Reset(),
+            "notes": Reset(),
+            "accepted": {},
+            "rejected": [],
+            "violated": [],
+            "recheck": [],
+            "feedback": [],
+            "round": 0,
+            "done": False,
+            "llm_failed": False,
+        }
         for chunk in self.graph.stream(init, config, stream_mode="updates"):
             for node, update in chunk.items():
                 yield node, update or {}
+
+    def last_problem(self, thread_id: str) -> Problem | None:
+        """The problem of the last turn in ``thread_id`` (None for a new thread)."""
+        values = self.graph.get_state(self._config(thread_id)).values
+        problem = values.get("problem") if values else None
+        return problem if isinstance(problem, Problem) else None
+
+    def history(self, thread_id: str) -> list[dict[str, Any]]:
+        """Every turn of ``thread_id`` so far: text, status and answers."""
+        values = self.graph.get_state(self._config(thread_id)).values
+        return list(values.get("history", [])) if values else []

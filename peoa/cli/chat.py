@@ -18,6 +18,7 @@ from peoa.models import Answer, TraceEvent
 
 HELP = """Type a problem (Esc then Enter to send a multi-line one). Include
 'Report your answers as:' lines such as 'Q = ___ kW' to fix names and units.
+A follow-up such as 'and at 8 MPa?' repeats the last problem with that value changed.
 /trace  show the derivation of the last answer
 /help   this text
 /quit   leave"""
@@ -46,7 +47,6 @@ def run_chat(assistant: Any, thread: str, console: Console) -> None:
     """Run the chat until /quit or end of input."""
     console.print("[bold]PEOA chat[/bold] — /help for commands")
     last: Answer | None = None
-    turn = 0
     for text in _inputs(assistant):
         cmd = text.strip()
         if not cmd:
@@ -68,8 +68,7 @@ def run_chat(assistant: Any, thread: str, console: Console) -> None:
         if cmd.startswith("/"):
             console.print(f"unknown command {cmd!r}; /help lists them")
             continue
-        turn += 1
-        for item in assistant.stream(text, thread_id=f"{thread}-{turn}"):
+        for item in assistant.chat(text, thread_id=thread):
             if isinstance(item, TraceEvent):
                 console.print(f"[dim]· {item.node}[/dim] {item.message}")
             else:

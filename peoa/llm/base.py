@@ -19,6 +19,7 @@ Answer(value=2.5)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
@@ -81,10 +82,14 @@ def structured(
     *,
     retries: int = 2,
     max_tokens: int = 1024,
+    check: Callable[[T], None] | None = None,
 ) -> T:
     """Ask ``llm`` for an instance of ``schema``; validate; retry with the error on bad output.
 
-    Raises :class:`LLMOutputError` (carrying the last output) after ``retries`` failed retries.
+    ``check`` adds validation the schema cannot express (e.g. that a named expert exists): it
+    raises ``ValueError`` with a message the model can act on, and the output is retried like
+    a schema error. Raises :class:`LLMOutputError` (carrying the last output) after ``retries``
+    failed retries.
     """
     if retries < 0:
         raise ValueError(f"retries must be >= 0, got {retries}")
@@ -99,7 +104,10 @@ def structured(
     for _ in range(retries + 1):
         last = llm.complete(convo, max_tokens=max_tokens, schema=json_schema)
         try:
-            return schema.model_validate(extract_json(last))
+            value = schema.model_validate(extract_json(last))
+            if check is not None:
+                check(value)
+            return value
         except (ValueError, ValidationError) as e:
             error = str(e)
             convo = [

@@ -26,6 +26,23 @@ def render_chat(messages: list[Message], tokenizer: Any) -> str:
     return "".join(f"{m.role}: {m.content}\n" for m in messages) + "assistant:"
 
 
+def fit_prompt(ids: list[int], context: int | None, max_tokens: int) -> tuple[list[int], int]:
+    """Fit a prompt into a model's context window: keep room for the reply (at least a quarter
+    of the window) and drop the oldest prompt tokens if needed (the variable, latest parts of
+    PEOA's prompts come last). Returns the kept ids and the number of tokens to generate.
+
+    >>> fit_prompt(list(range(10)), 8, 4)
+    ([4, 5, 6, 7, 8, 9], 2)
+    >>> fit_prompt(list(range(3)), None, 4)
+    ([0, 1, 2], 4)
+    """
+    if not context:
+        return ids, max_tokens
+    new = min(max_tokens, max(context // 4, context - len(ids)))
+    kept = ids[-(context - new) :] if len(ids) > context - new else ids
+    return kept, min(max_tokens, context - len(kept))
+
+
 class HFBackend:
     """Greedy or sampled generation from a causal LM in ``path``.
 
@@ -83,8 +100,14 @@ class HFBackend:
 
         self.open()
         prompt = render_chat(messages, self.tokenizer)
-        enc = self.tokenizer(prompt, return_tensors="pt").to(self.model.device)
-        gen: dict[str, Any] = {"max_new_tokens": max_tokens, "do_sample": temperature > 0}
+        ids, new = fit_prompt(
+            self.tokenizer(prompt)["input_ids"],
+            getattr(self.model.config, "max_position_embeddings", None),
+            max_tokens,
+        )
+        input_ids = torch.tensor([ids], device=self.model.device)
+        enc = {"input_ids": input_ids, "attention_mask": torch.ones_like(input_ids)}
+        gen: dict[str, Any] = {"max_new_tokens": new, "do_sample": temperature > 0}
         if temperature > 0:
             gen["temperature"] = temperature
         pad = self.tokenizer.pad_token_id

@@ -22,7 +22,13 @@ LMTD_TEXT = (
 
 
 class Sloppy:
-    """An expert that takes the arithmetic mean for the LMTD (a classic slip) with confidence."""
+    """An expert that takes the arithmetic mean for the LMTD (a classic slip) with confidence.
+
+    It presents itself as an exact tool, so the agent's economy (LLM experts are skipped where
+    exact tools answer) does not spare it: reconciliation has to reject it.
+    """
+
+    exact = True
 
     def __init__(self, name: str, skills: tuple[str, ...], features: dict | None = None) -> None:
         self.name = name
