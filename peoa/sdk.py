@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -82,6 +82,8 @@ class Assistant:
                 from experts.code import CodeExpert
 
                 self.registry.register(CodeExpert(llm))
+            if "lora" not in self.registry:
+                self._register_library()
             self._agent = Agent(
                 self.registry,
                 llm=llm,
@@ -95,6 +97,22 @@ class Assistant:
                 abduction_solver=self.settings.abduction_solver,
             )
         return self._agent
+
+    def _register_library(self) -> None:
+        """The LoRA skill library (``PEOA_SKILLS`` on ``PEOA_BASE_MODEL``) as the ``lora``
+        expert, loaded on its first subtask; nothing when no library has been built."""
+        from experts.lora.service import open_library_expert
+
+        model_path = self.settings.embedding_model
+
+        def embed(texts: Sequence[str]) -> Any:
+            from graph.embeddings import shared_embedder
+
+            return shared_embedder(model_path).encode(texts)
+
+        expert = open_library_expert(self.settings.skills_dir, self.settings.base_dir, embed)
+        if expert is not None:
+            self.registry.register(expert)
 
     @property
     def llm(self) -> LLM | None:

@@ -265,3 +265,80 @@ def route(library: SkillLibrary, embed: Embed, text: str) -> dict[str, Any]:
 def manifests_json(library: SkillLibrary) -> str:
     """The library's manifests (without centroids) as JSON."""
     return json.dumps([m.model_dump(exclude={"centroid"}) for m in library.manifests()], indent=1)
+
+
+# Planner skill tags of the library's skills (the offline planner matches these).
+SKILL_TAGS = {
+    "fluid_flow": "fluid flow",
+    "heat_transfer": "heat transfer",
+    "pumps": "turbomachinery",
+}
+
+
+class LazyLoraExpert:
+    """The library as one expert, loaded on its first subtask (base model, adapters, router and
+    embedder take seconds; problems the exact tools answer never pay for them).
+
+    Without a trained router every skill runs at the same weight.
+    """
+
+    exact = False
+
+    def __init__(
+        self, library: SkillLibrary, base_dir: str | Path, embed: Embed | None, name: str = "lora"
+    ) -> None:
+        import threading
+
+        self.library = library
+        self.base_dir = Path(base_dir)
+        self.embed = embed
+        self.name = name
+        self.skills = tuple(
+            dict.fromkeys(
+                ["lora", *(SKILL_TAGS.get(s, s.replace("_", " ")) for s in library.names())]
+            )
+        )
+        self._expert: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        from experts.lora.expert import LoraExpert
+
+        with self._lock:
+            if self._expert is None:
+                names = self.library.names()
+                model, tok = load_base(self.base_dir)
+                peft_model = self.library.load(model, names, self.base_dir)
+                router_dir = self.library.root / ROUTER_DIR
+                if (router_dir / "router.json").exists() and self.embed is not None:
+                    router = Router.load(router_dir)
+                    self._expert = LoraExpert(
+                        peft_model,
+                        tok,
+                        self.skills,
+                        router=router,
+                        embed=self.embed,
+                        name=self.name,
+                    )
+                else:
+                    weights = {s: 1.0 / len(names) for s in names}
+                    self._expert = LoraExpert(
+                        peft_model, tok, self.skills, weights=weights, name=self.name
+                    )
+        return self._expert
+
+    def solve(self, subtask: Any, context: Any) -> list[Any]:
+        """Claims from the composed adapters (see :class:`experts.lora.expert.LoraExpert`)."""
+        return list(self._load().solve(subtask, context))
+
+
+def open_library_expert(
+    library_dir: str | Path, base_dir: str | Path, embed: Embed | None = None
+) -> LazyLoraExpert | None:
+    """The skill library as a lazily loaded expert; None when there is no library or base."""
+    library = SkillLibrary(library_dir)
+    if not Path(library_dir).is_dir() or not library.names():
+        return None
+    if not (Path(base_dir) / "config.json").exists():
+        return None
+    return LazyLoraExpert(library, base_dir, embed)

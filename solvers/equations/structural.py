@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -364,8 +365,25 @@ def _root_of_block(
             if u in VARIABLES_BY_NAME
         )
         if ok and bounds:
-            return x
+            # Dependent equations (e.g. two forms of one relation) are satisfied along a whole
+            # curve: the root found is just the starting point. A singular Jacobian says so.
+            return None if _singular(f, np.array(x, dtype=float)) else x
     return None
+
+
+def _singular(f: Any, x: np.ndarray, rtol: float = 1e-7) -> bool:
+    """True when the block's Jacobian at ``x`` (columns scaled by |x|) is rank-deficient."""
+    base = np.array(f(x), dtype=float)
+    cols = []
+    for i in range(len(x)):
+        step = 1e-6 * max(abs(x[i]), 1e-12)
+        xp = x.copy()
+        xp[i] += step
+        cols.append((np.array(f(xp), dtype=float) - base) / step * max(abs(x[i]), 1e-12))
+    jac = np.column_stack(cols)
+    row_scale = np.maximum(np.abs(jac).max(axis=1), 1e-300)
+    sv = np.linalg.svd(jac / row_scale[:, None], compute_uv=False)
+    return not np.all(np.isfinite(sv)) or sv[-1] <= rtol * max(sv[0], 1e-300)
 
 
 def _missing_for(targets: list[str], eqs: list[Relation], values: dict[str, float]) -> list[str]:

@@ -427,3 +427,33 @@ def test_experiment_quick_run_has_the_contract_shape(peoa_env, tmp_path):
         "heat_transfer",
         "pumps",
     ]
+
+
+def test_sdk_registers_the_library_as_a_lazy_expert(peoa_env, base, tmp_path):
+    """A built library joins the agent as the ``lora`` expert, loaded only when a subtask needs
+    it: problems the exact tools answer never load the base model."""
+    from peoa.cli.main import app
+    from peoa.sdk import Assistant
+
+    base_path = base[0]
+    none = Assistant(llm="none", use_graph=False, skills=tmp_path / "empty", base_model=base_path)
+    assert "lora" not in (none.agent, none.registry)[1]
+    pm = _peft_with_random_adapters(base_path)
+    pm.save_pretrained(tmp_path / "ad", selected_adapters=["a"])
+    lib = str(tmp_path / "lib")
+    args = ["experts", "add", str(tmp_path / "ad" / "a"), "--skill", "fluid_flow"]
+    r = CliRunner().invoke(app, [*args, "--library", lib, "--base", str(base_path)])
+    assert r.exit_code == 0, r.output
+    a = Assistant(llm="none", use_graph=False, skills=lib, base_model=base_path)
+    expert = (a.agent, a.registry)[1].get("lora")
+    assert "fluid flow" in expert.skills and expert._expert is None
+    ans = a.solve("Convert 50 psig to kPa.\nReport your answers as:\nP = ___ kPa")
+    assert ans.status == "solved" and expert._expert is None  # exact tools answered
+    # no diameter: the exact tools cannot give Re, so the adapters are loaded and asked
+    text = (
+        "Oil with a density of 870 kg/m^3 and a viscosity of 0.05 Pa*s flows at 1.3 m/s "
+        "through a tube.\nReport your answers as:\nRe = ___"
+    )
+    ans = a.solve(text)
+    assert expert._expert is not None
+    assert any(e.node == "expert:lora" for e in ans.trace)
