@@ -9,6 +9,10 @@ are also predefined). Quantities are pint quantities; every function takes and r
 - ``solve(knowns, targets)`` -> dict of quantities: the engine's equations and correlations
   (variable names as in ``variables()``) solved from ``knowns`` (name -> quantity)
 - ``variables()`` -> {name: "description [SI unit]"} of the engine's catalogue
+- ``components()`` -> {name: "description; inputs: ..."} of the engine's component and cycle
+  models (turbine, compressor, pump, nozzle, heat exchanger, Rankine cycle...)
+- ``component(name, fluid=None, **inputs)`` -> dict of quantities: that model solved from its
+  inputs (quantities), e.g. ``component("turbine", fluid="Water", P1=Q(6, "MPa"), ...)``
 - ``answer(slot, q)`` reports the value of a report slot (a quantity, or a number when
   dimensionless); the last call per slot counts
 - ``givens``: dict of the problem's givens (name -> quantity)
@@ -129,6 +133,25 @@ def solve(knowns: dict[str, Any], targets: list[str]) -> dict[str, pint.Quantity
     return {t: Q(values[t], VARIABLES_BY_NAME[t].unit) for t in targets if t in values}
 
 
+def components() -> dict[str, str]:
+    """The engine's component and cycle models: name -> description and input names."""
+    from solvers.process import PROCESSES
+
+    return {
+        name: f"{m.description}; inputs: {', '.join(i.name for i in m.inputs)}"
+        for name, m in PROCESSES.items()
+    }
+
+
+def component(name: str, fluid: str | None = None, **inputs: Any) -> dict[str, pint.Quantity]:
+    """Solve the component or cycle model ``name`` from ``inputs`` [quantities, SI out]."""
+    from solvers.process import get_process, output_unit
+
+    model = get_process(name)
+    res = model.solve(inputs, {"fluid": fluid} if fluid else {})
+    return {k: Q(v, output_unit(k) or "") for k, v in res.values.items()}
+
+
 def answer(slot: str, q: Any) -> None:
     """Report ``q`` (a quantity, or a number when dimensionless) as the value of ``slot``."""
     if not isinstance(slot, str) or not slot:
@@ -140,4 +163,14 @@ def answer(slot: str, q: Any) -> None:
     ANSWERS[slot] = q
 
 
-EXPORTS = ("Q", "convert", "State", "saturation", "solve", "variables", "answer")
+EXPORTS = (
+    "Q",
+    "convert",
+    "State",
+    "saturation",
+    "solve",
+    "variables",
+    "components",
+    "component",
+    "answer",
+)

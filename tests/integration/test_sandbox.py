@@ -137,3 +137,20 @@ def test_host_files_cannot_be_deleted(tmp_path: Path) -> None:
     result = run_code(f"import numpy.f2py\nnumpy.f2py.os.remove({str(victim)!r})", FAST)
     assert not result.ok and "outside the sandbox folder" in (result.error or "")
     assert victim.read_text() == "precious"
+
+
+def test_components_of_the_engine_are_callable_from_the_sandbox() -> None:
+    from solvers.process import get_process
+    from solvers.units import quantity
+
+    inputs = {"P1": (6, "MPa"), "T1": (450, "degC"), "P2": (10, "kPa"), "eta": (0.85, "")}
+    args = ", ".join(f"{k}=Q({v}, {u!r})" for k, (v, u) in inputs.items())
+    code = f"out = component('turbine', fluid='Water', {args})\nanswer('T2', out['T2'])"
+    result = run_code(code)
+    assert result.ok, result.error
+    host = get_process("turbine").solve(
+        {k: quantity(v, u or "dimensionless") for k, (v, u) in inputs.items()}, {"fluid": "Water"}
+    )
+    assert result.values["T2"].unit == "K"
+    assert result.values["T2"].value == pytest.approx(host.values["T2"], rel=1e-9)
+    assert "turbine" in run_code("print(sorted(components()))").stdout
