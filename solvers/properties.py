@@ -31,6 +31,37 @@ _KEYS = {
 }
 OUTPUTS = ("T", "P", "h", "s", "u", "v", "rho", "x", "cp", "cv", "mu", "k", "Pr", "Z")
 
+# SI unit of every State output and saturation() key (h_f, h_g, h_fg...)
+PROPERTY_UNITS: dict[str, str] = {
+    "T": "K",
+    "P": "Pa",
+    "h": "J/kg",
+    "s": "J/(kg*K)",
+    "u": "J/kg",
+    "v": "m**3/kg",
+    "rho": "kg/m**3",
+    "x": "dimensionless",
+    "cp": "J/(kg*K)",
+    "cv": "J/(kg*K)",
+    "mu": "Pa*s",
+    "k": "W/(m*K)",
+    "Pr": "dimensionless",
+    "Z": "dimensionless",
+    **{
+        f"{p}_{end}": u
+        for p, u in (
+            ("h", "J/kg"),
+            ("s", "J/(kg*K)"),
+            ("v", "m**3/kg"),
+            ("u", "J/kg"),
+            ("rho", "kg/m**3"),
+        )
+        for end in ("f", "g")
+    },
+    "h_fg": "J/kg",
+    "s_fg": "J/(kg*K)",
+}
+
 FLUID_ALIASES = {
     "water": "Water",
     "steam": "Water",

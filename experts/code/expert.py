@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pint
 
@@ -124,9 +125,9 @@ class CodeExpert:
     def _claim(
         self, slot: str, value: float | str, unit: str, code: str, note: str, confidence: float
     ) -> Claim:
-        features = {"skill": "code"}
+        features: dict[str, Any] = {"skill": "code"}
         if confidence == 0.0:
-            features["tool_failure"] = True  # type: ignore[assignment]
+            features["tool_failure"] = True
         return Claim(
             slot=slot,
             value=value,

@@ -63,6 +63,12 @@ class SkillSpec:
     givens: tuple[GivenSpec, ...]
     questions: dict[str, tuple[str, ...]]
     order: tuple[tuple[str, str], ...] = field(default=())  # (a, b): value of a < value of b
+    tag: str = ""  # the planner's skill tag for this skill (default: the name with spaces)
+
+    @property
+    def planner_tag(self) -> str:
+        """The skill tag the agent's planner matches (e.g. ``turbomachinery`` for pumps)."""
+        return self.tag or self.name.replace("_", " ")
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -209,6 +215,7 @@ register_skill(
                 "Determine the pump's shaft power.",
             )
         },
+        tag="turbomachinery",
     )
 )
 

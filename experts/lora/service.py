@@ -267,14 +267,6 @@ def manifests_json(library: SkillLibrary) -> str:
     return json.dumps([m.model_dump(exclude={"centroid"}) for m in library.manifests()], indent=1)
 
 
-# Planner skill tags of the library's skills (the offline planner matches these).
-SKILL_TAGS = {
-    "fluid_flow": "fluid flow",
-    "heat_transfer": "heat transfer",
-    "pumps": "turbomachinery",
-}
-
-
 class LazyLoraExpert:
     """The library as one expert, loaded on its first subtask (base model, adapters, router and
     embedder take seconds; problems the exact tools answer never pay for them).
@@ -295,7 +287,13 @@ class LazyLoraExpert:
         self.name = name
         self.skills = tuple(
             dict.fromkeys(
-                ["lora", *(SKILL_TAGS.get(s, s.replace("_", " ")) for s in library.names())]
+                [
+                    "lora",
+                    *(
+                        SKILLS[s].planner_tag if s in SKILLS else s.replace("_", " ")
+                        for s in library.names()
+                    ),
+                ]
             )
         )
         self._expert: Any = None

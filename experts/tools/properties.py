@@ -7,39 +7,16 @@ import math
 from experts.base import Context
 from peoa.models import Claim, Subtask
 from solvers.errors import SolverError
+from solvers.properties import PROPERTY_UNITS as SOLVER_PROPERTY_UNITS
 from solvers.properties import State, saturation
 
-# property key -> SI unit
+# slot key -> SI unit: the engine's property units plus the phase and saturation slots
 PROPERTY_UNITS: dict[str, str] = {
-    "T": "K",
-    "P": "Pa",
-    "h": "J/kg",
-    "s": "J/(kg*K)",
-    "u": "J/kg",
-    "v": "m**3/kg",
-    "rho": "kg/m**3",
-    "x": "dimensionless",
-    "cp": "J/(kg*K)",
-    "cv": "J/(kg*K)",
-    "mu": "Pa*s",
-    "k": "W/(m*K)",
-    "Pr": "dimensionless",
-    "Z": "dimensionless",
+    **SOLVER_PROPERTY_UNITS,
     "phase": "",
     "T_sat": "K",
     "P_sat": "Pa",
 }
-for _p, _u in (
-    ("h", "J/kg"),
-    ("s", "J/(kg*K)"),
-    ("v", "m**3/kg"),
-    ("u", "J/kg"),
-    ("rho", "kg/m**3"),
-):
-    PROPERTY_UNITS[f"{_p}_f"] = _u
-    PROPERTY_UNITS[f"{_p}_g"] = _u
-PROPERTY_UNITS["h_fg"] = "J/kg"
-PROPERTY_UNITS["s_fg"] = "J/(kg*K)"
 
 STATE_INPUTS = ("T", "P", "x", "h", "s", "u", "v", "rho")
 # which pair of givens fixes a state, best first (x pairs first: T and P are dependent in the dome)

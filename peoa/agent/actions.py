@@ -8,7 +8,7 @@ model with a short context keeps what changes between steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -61,7 +61,7 @@ class ActionGenerator:
         self.registry = registry
         self.retries = retries
 
-    def _check(self, problem: Problem, accepted: dict[str, Claim]) -> object:
+    def _check(self, problem: Problem) -> Callable[[ActionPlan], None]:
         wanted = set(problem.wanted)
 
         def check(plan: ActionPlan) -> None:
@@ -133,5 +133,5 @@ class ActionGenerator:
             ActionPlan,
             retries=self.retries,
             max_tokens=400,
-            check=self._check(problem, accepted),  # type: ignore[arg-type]
+            check=self._check(problem),
         )

@@ -49,10 +49,8 @@ class Nodes:
             "givens": {k: f"{g.value:.6g} {g.unit}".strip() for k, g in problem.givens.items()},
             "bindings": problem.bindings,
         }
-        return {
+        return {  # per-problem state (round, feedback...) is reset by Agent.stream's input
             "problem": problem,
-            "round": 0,
-            "feedback": [],
             "trace": [
                 TraceEvent(
                     node="understand",

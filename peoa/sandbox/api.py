@@ -32,24 +32,8 @@ from typing import Any
 
 import pint
 
+from solvers.properties import OUTPUTS, PROPERTY_UNITS
 from solvers.units import quantity, to_unit
-
-_SI = {
-    "T": "K",
-    "P": "Pa",
-    "h": "J/kg",
-    "s": "J/(kg*K)",
-    "u": "J/kg",
-    "v": "m**3/kg",
-    "rho": "kg/m**3",
-    "x": "",
-    "cp": "J/(kg*K)",
-    "cv": "J/(kg*K)",
-    "mu": "Pa*s",
-    "k": "W/(m*K)",
-    "Pr": "",
-    "Z": "",
-}
 
 #: Values reported by :func:`answer` in this process, slot -> quantity.
 ANSWERS: dict[str, Any] = {}
@@ -68,9 +52,8 @@ def convert(q: Any, unit: str) -> pint.Quantity:
 
 
 def _si(name: str, q: Any) -> float:
-    unit = _SI[name]
     if isinstance(q, pint.Quantity):
-        return float(to_unit(q, unit or "dimensionless").magnitude)
+        return float(to_unit(q, PROPERTY_UNITS[name]).magnitude)
     return float(q)
 
 
@@ -84,9 +67,9 @@ class State:
         self._state = _State(fluid, **si)
 
     def __getattr__(self, name: str) -> pint.Quantity:
-        if name.startswith("_") or name not in _SI:
-            raise AttributeError(f"State has no property {name!r}; known: {sorted(_SI)}")
-        return Q(self._state.get(name), _SI[name])
+        if name not in OUTPUTS:
+            raise AttributeError(f"State has no property {name!r}; known: {list(OUTPUTS)}")
+        return Q(self._state.get(name), PROPERTY_UNITS[name])
 
     @property
     def phase(self) -> str:
@@ -103,11 +86,7 @@ def saturation(fluid: str, **prop: Any) -> dict[str, pint.Quantity]:
 
     si: dict[str, Any] = {k: _si(k, v) for k, v in prop.items()}
     raw = _saturation(fluid, **si)
-    out: dict[str, pint.Quantity] = {}
-    for k, v in raw.items():
-        base = k.rstrip("fg").rstrip("_") if k not in _SI else k
-        out[k] = Q(v, _SI.get(base, ""))
-    return out
+    return {k: Q(v, PROPERTY_UNITS[k]) for k, v in raw.items()}
 
 
 def variables() -> dict[str, str]:
