@@ -13,152 +13,32 @@ analysis). Fluid-property problems bind their slots to properties of a CoolProp 
 
 from __future__ import annotations
 
-import heapq
 import re
 import time
-from collections.abc import Iterable
 
 from peoa.models import Given, Problem, ReportSlot
+from peoa.understand.context import (
+    CONFLICTS,
+    contexts,
+    detect_fluid,
+    question_text,
+    ranked_assignments,
+)
 from peoa.understand.quantities import ExtractedQuantity, extract_quantities
 from peoa.understand.slots import property_key, slot_key
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME, Variable, solve_structural
 from solvers.equations.structural import applicable
 from solvers.errors import SolverError
-from solvers.properties import FLUID_ALIASES
 from solvers.units import parse_unit
 
 _DIFFERENCE_VARS = {"LMTD", "dT1", "dT2"}
-_ROLE_WORDS: dict[str, tuple[str, ...]] = {
-    "inlet": (
-        "enter",
-        "inlet",
-        "initial",
-        "supply",
-        "supplied",
-        "upstream",
-        "from",
-        "incoming",
-        "feed",
-        " in at",
-        "section 1",
-        "point 1",
-    ),
-    "outlet": (
-        "leave",
-        "leaving",
-        "exit",
-        "outlet",
-        "final",
-        "discharg",
-        "downstream",
-        " to ",
-        "outgoing",
-        "section 2",
-        "point 2",
-        "heated to",
-        "cooled to",
-        "raised to",
-    ),
-    "hot": ("hot", "cooled", "steam", "flue", "exhaust", "heating medium", "inner", "inside"),
-    "cold": ("cold", "coolant", "cooling water", "heated", "warmed", "outer", "outside"),
-    "1": ("first", "stream 1", "stream a", "one stream", "point 1", "section 1", "state 1"),
-    "2": (
-        "second",
-        "stream 2",
-        "stream b",
-        "other stream",
-        "another",
-        "point 2",
-        "section 2",
-        "state 2",
-        "raised to",
-        "increased to",
-    ),
-    "3": ("mixed", "mixture", "combined", "resulting", "leaves the mix"),
-}
-_CONFLICTS = {("inlet", "outlet"), ("hot", "cold"), ("1", "2"), ("1", "3"), ("2", "3")}
-_ROLE_GROUPS = {
-    "inlet": "position",
-    "outlet": "position",
-    "hot": "stream",
-    "cold": "stream",
-    "1": "index",
-    "2": "index",
-    "3": "index",
-}
-_AFTER_STOP = re.compile(
-    r",|;|\band\b|\busing\b|\bwhile\b|\bwith\b|\bby\b|\bwhich\b|"
-    r"\bthat\b|\bwhere\b"
-)
 # knowns that words imply
 _IMPLIED: tuple[tuple[str, dict[str, float]], ...] = (
     (r"\bhorizontal\b", {"z1": 0.0, "z2": 0.0}),
     (r"\bsame (?:elevation|height|level)\b", {"z1": 0.0, "z2": 0.0}),
 )
-_MAX_ASSIGNMENTS = 300
 _MAX_SOLVE_ATTEMPTS = 60  # structural solves tried per problem
 _SEARCH_BUDGET_S = 1.5
-
-
-def detect_fluid(text: str) -> str | None:
-    """The working fluid named in ``text`` (CoolProp name), if any.
-
-    >>> detect_fluid("Refrigerant-134a enters..."), detect_fluid("superheated steam at 3 MPa")
-    ('R134a', 'Water')
-    """
-    low = text.lower().replace("refrigerant-", "r-").replace("refrigerant ", "r-")
-    best: tuple[int, str] | None = None
-    for alias, name in FLUID_ALIASES.items():
-        m = re.search(rf"(?<!\w){re.escape(alias)}(?![\w-])", low)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name)
-    return best[1] if best else None
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z(])|\n+", text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
-def _roles(ctx: str) -> set[str]:
-    low = f" {ctx.lower()} "
-    return {r for r, words in _ROLE_WORDS.items() if any(w in low for w in words)}
-
-
-def _contexts(text: str, qs: list[ExtractedQuantity]) -> list[tuple[str, set[str]]]:
-    """Local context and roles of each quantity; roles carry over within a sentence until a
-    new role of the same group (position, stream, index) is named."""
-    out: list[tuple[str, set[str]]] = []
-    spans = _sentences(text)
-    prev_end = 0
-    carried: dict[str, str] = {}
-    current_sentence = -1
-    for i, q in enumerate(qs):
-        sent = next(k for k, (a, b) in enumerate(spans) if a <= q.start <= b)
-        if sent != current_sentence:
-            carried, current_sentence = {}, sent
-            prev_end = spans[sent][0]
-        nxt = qs[i + 1].start if i + 1 < len(qs) else len(text)
-        after = text[q.end : min(nxt, q.end + 30, spans[sent][1])]
-        stop = _AFTER_STOP.search(after)
-        near_after = after[: stop.start()] if stop else after
-        before = re.split(r"[:;]", text[max(prev_end, q.start - 60) : q.start])[-1]
-        ctx = before + " # " + near_after
-        # "from 150 to 90": the words that introduce the next number say nothing of this one
-        tail = re.sub(r"^\s*(?:to|from|and|or)\b.*$", "", near_after[:25], flags=re.S)
-        roles = _roles(before[-40:] + " " + tail)
-        groups = {_ROLE_GROUPS[r] for r in roles}
-        for r in roles:
-            carried[_ROLE_GROUPS[r]] = r
-        roles |= {r for g, r in carried.items() if g not in groups}
-        out.append((ctx, roles))
-        prev_end = q.end
-    return out
 
 
 def _score(
@@ -181,7 +61,7 @@ def _score(
     for r in var.roles:
         if r in roles:
             score += 2.0
-        elif any((r, o) in _CONFLICTS or (o, r) in _CONFLICTS for o in roles):
+        elif any((r, o) in CONFLICTS or (o, r) in CONFLICTS for o in roles):
             score -= 3.0
     if var.roles and not roles:
         score -= 0.5
@@ -191,36 +71,6 @@ def _score(
         if index[r] == ordinal:
             score += 1.0
     return score
-
-
-def _ranked_assignments(
-    options: list[list[tuple[float, str | None]]],
-) -> Iterable[tuple[float, list[str | None]]]:
-    """Injective assignments of quantities to variables, best total score first."""
-    if not options:
-        yield 0.0, []
-        return
-    start = tuple(0 for _ in options)
-
-    def total(idx: tuple[int, ...]) -> float:
-        return sum(options[i][j][0] for i, j in enumerate(idx))
-
-    heap = [(-total(start), start)]
-    seen = {start}
-    count = 0
-    while heap and count < _MAX_ASSIGNMENTS * 20:
-        neg, idx = heapq.heappop(heap)
-        count += 1
-        names = [options[i][j][1] for i, j in enumerate(idx)]
-        assigned = [n for n in names if n is not None]
-        if len(assigned) == len(set(assigned)):
-            yield -neg, names
-        for i in range(len(idx)):
-            if idx[i] + 1 < len(options[i]):
-                nxt = (*idx[:i], idx[i] + 1, *idx[i + 1 :])
-                if nxt not in seen:
-                    seen.add(nxt)
-                    heapq.heappush(heap, (-total(nxt), nxt))
 
 
 def _bind_slot(slot: ReportSlot, variables: list[Variable], question: str) -> str | None:
@@ -233,6 +83,9 @@ def _bind_slot(slot: ReportSlot, variables: list[Variable], question: str) -> st
         except SolverError:
             dim = None
     fits = [v for v in variables if dim is None or v.dimensionality == dim]
+    exact = [v for v in fits if v.name == slot.name]  # slot keys fold "V_dot" into "V"
+    if exact:
+        return exact[0].name
     by_alias = [v for v in fits if key in {slot_key(a) for a in (*v.aliases, v.name)}]
     if by_alias:
         return by_alias[0].name
@@ -244,18 +97,6 @@ def _bind_slot(slot: ReportSlot, variables: list[Variable], question: str) -> st
         if s > best_score:
             best, best_score = v, s
     return best.name if best else None
-
-
-_QUESTION = re.compile(
-    r"(?i)\b(find|determine|calculate|compute|estimate|what|how much|how "
-    r"many|evaluate|obtain|identify|predict)\b"
-)
-
-
-def _question_text(text: str) -> str:
-    parts = [text[a:b] for a, b in _sentences(text)]
-    asked = [p for p in parts if _QUESTION.search(p)]
-    return " ".join(asked) if asked else (parts[-1] if parts else text)
 
 
 def _targets_from_question(question: str, candidates: list[Variable]) -> list[ReportSlot]:
@@ -375,8 +216,10 @@ def understand(problem: Problem) -> Problem:
 
     # fluid-property problems
     if fluid and not problem.givens:
+        inferred = not slots
+        prop_slots = slots
         if not slots:
-            q_low = _question_text(text).lower()
+            q_low = question_text(text).lower()
             keys = []
             for phrase, key in _PROPERTY_QUESTION.items():
                 if (
@@ -389,25 +232,36 @@ def understand(problem: Problem) -> Problem:
                     )
                 ):
                     keys.append(key)
-            slots = [ReportSlot(name=k) for k in keys]
-        prop_keys = {s.name: property_key(s.name) for s in slots}
-        if slots and all(prop_keys.values()):
+            prop_slots = [ReportSlot(name=k) for k in keys]
+        prop_keys = {s.name: property_key(s.name) for s in prop_slots}
+        if prop_slots and all(prop_keys.values()):
             prop_givens = _property_givens(qs, text)
-            if prop_givens:
+            used = sum(1 for g in prop_givens.values() if g.source == "text")
+            echoed = inferred and any(k in prop_givens for k in prop_keys.values())
+            # a state look-up uses every number of the text; more numbers, or a wanted
+            # property that the text gives, mean a different problem
+            if prop_givens and used == len(qs) and not echoed:
                 return problem.model_copy(
                     update={
                         "fluid": fluid,
                         "givens": prop_givens,
-                        "report_slots": slots,
+                        "report_slots": prop_slots,
                         "domain": "properties",
                         "bindings": {s: k for s, k in prop_keys.items() if k},
                     }
                 )
 
+    # a named component or cycle whose model takes every number of the text
+    from peoa.understand.process import understand_process  # process imports this module's peers
+
+    as_process = understand_process(problem.model_copy(update={"fluid": fluid}))
+    if as_process is not None:
+        return as_process
+
     # closed-form relations
     eqs = applicable(EQUATIONS, text)
     variables = [VARIABLES_BY_NAME[n] for n in dict.fromkeys(v for e in eqs for v in e.variables)]
-    question = _question_text(text)
+    question = question_text(text)
     inferred_targets = not slots
     if not slots:
         slots = _targets_from_question(question, variables)
@@ -418,11 +272,11 @@ def understand(problem: Problem) -> Problem:
             bindings[s.name] = b
     givens: dict[str, Given] = dict(problem.givens)
     if not problem.givens and qs:
-        contexts = _contexts(text, qs)
+        around = contexts(text, qs)
         target_set = {bindings[s.name] for s in slots if s.name in bindings}
         options: list[list[tuple[float, str | None]]] = []
         seen_dims: list[object] = []
-        for q, (ctx, roles) in zip(qs, contexts, strict=True):
+        for q, (ctx, roles) in zip(qs, around, strict=True):
             ordinal = sum(1 for d in seen_dims if d == q.dimensionality)
             seen_dims.append(q.dimensionality)
             opts: list[tuple[float, str | None]] = []
@@ -446,7 +300,7 @@ def understand(problem: Problem) -> Problem:
         chosen: list[str | None] | None = None
         solved = False
         deadline = time.perf_counter() + _SEARCH_BUDGET_S
-        for attempt, (_, names) in enumerate(_ranked_assignments(options)):
+        for attempt, (_, names) in enumerate(ranked_assignments(options)):
             if attempt >= _MAX_SOLVE_ATTEMPTS or time.perf_counter() > deadline:
                 break
             if chosen is None:
@@ -488,7 +342,7 @@ def understand(problem: Problem) -> Problem:
         if inferred_targets and (not solved or any(n is None for n in chosen or [])):
             # we guessed the target from the question and could not use every number: a
             # declined answer is better than a wrong one
-            bindings = {}
+            bindings, slots = {}, []
         for name, val in implied.items():
             if name not in givens and any(name in e.variables for e in eqs):
                 givens[name] = Given(

@@ -24,7 +24,7 @@ _NUM = r"(?:\d[\d,]*\.?\d*|\.\d+)(?:\s*[eE][-+−]?\d+|\s*[×x]\s*10\s*\^?\s*[-+
 _NUMBER_RE = re.compile(
     rf"(?<![\w\-−.₀₁₂₃₄₅₆₇₈₉])(?P<sign>[-−–](?=\d))?(?P<num>{_NUM})(?![\w.]*[A-Za-z]\d)"
 )
-_SYMBOL_RE = re.compile(r"(?P<sym>[A-Za-zηρμνΔτṁẆQ̇][\w,′'̇]{0,12})\s*=\s*$")
+_SYMBOL_RE = re.compile(r"(?P<sym>[A-Za-zηρμνΔτεϵγṁẆQ̇][\w,′'̇]{0,12})\s*=\s*$")
 _UNIT_CHARS = re.compile(r"[\w°%µμΩ³²¹⁰⁴⁵⁶⁷⁸⁹⁻·⋅*/^()\-.'\"]+")
 # English words that pint would read as units
 _NOT_UNITS = {
@@ -84,6 +84,10 @@ _DELTA_WORDS = (
     "raised by",
     "lowered by",
     "differential",
+    "superheat",
+    "superheated by",
+    "subcooled by",
+    "subcooling",
 )
 _PERCENT_WORDS = ("percent", "per cent", "pct")
 _WORD_UNITS = {
@@ -186,6 +190,20 @@ def _is_word(c: str) -> bool:
     return c in _NOT_UNITS or (len(c) > 1 and c.lower() in _NOT_UNITS)
 
 
+def _restates(prev: ExtractedQuantity, q: ExtractedQuantity, text: str) -> bool:
+    """``25 °C (298.15 K)``: a value in parentheses that repeats the one before in other
+    units is the same quantity, not a second one."""
+    if not re.fullmatch(r"\s*\(\s*(?:=|≈|~|or|i\.e\.,?)?\s*", text[prev.end : q.start]):
+        return False
+    try:
+        a, b = prev.q.to_base_units(), q.q.to_base_units()
+    except (pint.errors.PintError, SolverError):
+        return False
+    if a.dimensionality != b.dimensionality:
+        return False
+    return bool(abs(a.magnitude - b.magnitude) <= 0.01 * max(abs(a.magnitude), 1e-12))
+
+
 def extract_quantities(text: str) -> list[ExtractedQuantity]:
     """Every number in ``text`` with its unit (``""`` when dimensionless) and context.
 
@@ -209,6 +227,8 @@ def extract_quantities(text: str) -> list[ExtractedQuantity]:
             r"[.)]\s", text[m.end() : m.end() + 2]
         ):
             continue
+        if re.search(r"(?i)\b(?:schedule|sch\.?)\s*$", text[max(0, s - 12) : s]):
+            continue  # a pipe schedule is a designation, not a quantity
         unit, end = _unit_after(text, m.end())
         line_start = text.rfind("\n", 0, s) + 1
         before = text[max(line_start, s - 80) : s]
@@ -230,11 +250,19 @@ def extract_quantities(text: str) -> list[ExtractedQuantity]:
             re.search(rf"(?<!\w){re.escape(w)}(?!\w)", ctx) for w in _DELTA_WORDS
         ):
             q.is_delta = True
+        if unit in {"°C", "°F", "degC", "degF", "C", "F", "K"} and re.match(
+            r"\s*(?:above|below|of superheat|of subcooling)\b", after
+        ):
+            q.is_delta = True  # "45 °C above saturation"
         if unit in {"C", "F"}:  # a bare C/F after a number is a temperature
             q.unit = "°" + unit
+        if unit == "R" and not sym_m:  # "540 R": degrees Rankine, not roentgen
+            q.unit = "degR"
         try:
             q.q  # noqa: B018 - validates the unit
         except SolverError:
+            continue
+        if out and _restates(out[-1], q, text):
             continue
         out.append(q)
     return out

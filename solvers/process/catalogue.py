@@ -23,16 +23,46 @@ from solvers.process.registry import (
 )
 
 _CENGEL = "Çengel & Boles, Thermodynamics: An Engineering Approach, 9th ed."
+_SOURCE_CUES = (
+    "source",
+    "furnace",
+    "combustion gas",
+    "flame",
+    "hot reservoir",
+    "high-temperature reservoir",
+    "supplied by",
+)
 
 # -- shared inputs -------------------------------------------------------------------------------
+_DEAD_CUES = ("dead state", "dead-state", "environment", "ambient", "surroundings")
 DEAD = (
-    Input("T0", "K", "dead-state temperature", ("T_0", "T_dead", "T_env", "T_ambient")),
-    Input("P0", "Pa", "dead-state pressure", ("P_0", "P_dead", "P_env", "P_ambient")),
+    Input(
+        "T0",
+        "K",
+        "dead-state temperature",
+        ("T_0", "T_dead", "T_env", "T_ambient"),
+        cues=_DEAD_CUES,
+    ),
+    Input(
+        "P0", "Pa", "dead-state pressure", ("P_0", "P_dead", "P_env", "P_ambient"), cues=_DEAD_CUES
+    ),
 )
 GAS = (
-    Input("cp", "J/(kg*K)", "constant-pressure specific heat (constant-cp model)", ("c_p",)),
-    Input("k", "", "specific-heat ratio (constant-cp model)", ("gamma",)),
-    Input("R", "J/(kg*K)", "gas constant (constant-cp model)", ("R_gas",)),
+    Input(
+        "cp",
+        "J/(kg*K)",
+        "constant-pressure specific heat (constant-cp model)",
+        ("c_p",),
+        cues=("specific heat", "c_p", "cp"),
+    ),
+    Input(
+        "k",
+        "",
+        "specific-heat ratio (constant-cp model)",
+        ("gamma",),
+        cues=("specific heat ratio", "specific-heat ratio", "ratio of specific heats"),
+    ),
+    Input("R", "J/(kg*K)", "gas constant (constant-cp model)", ("R_gas",), cues=("gas constant",)),
 )
 
 
@@ -242,7 +272,13 @@ register_process(
             Input("x_in", "", "inlet quality", ("x1",)),
             Input("T_out", "K", "exit temperature", ("T2",)),
             Input("x_out", "", "exit quality", ("x2",)),
-            Input("T_source", "K", "heat-source temperature", ("T_H", "T_gas", "T_s")),
+            Input(
+                "T_source",
+                "K",
+                "heat-source temperature",
+                ("T_H", "T_gas", "T_s"),
+                cues=_SOURCE_CUES,
+            ),
             *DEAD,
         ),
         run=_boiler,
@@ -292,7 +328,16 @@ register_process(
         ),
         run=_hx,
         skills=("heat transfer", "balances"),
-        keywords=("heat exchanger", "counter-flow", "counterflow", "parallel-flow"),
+        keywords=(
+            "heat exchanger",
+            "counter-flow",
+            "counterflow",
+            "parallel-flow",
+            "heats",
+            "heated by",
+            "cooled by",
+            "cools",
+        ),
         reference=_CENGEL + " §5-4, §7-13",
     )
 )
@@ -331,8 +376,20 @@ register_process(
 
 # -- cycles --------------------------------------------------------------------------------------
 SOURCE_SINK = (
-    Input("T_source", "K", "heat-source temperature", ("T_H_source", "T_hot_reservoir")),
-    Input("T_sink", "K", "heat-sink temperature", ("T_L_sink", "T_cold_reservoir")),
+    Input(
+        "T_source",
+        "K",
+        "heat-source temperature",
+        ("T_H_source", "T_hot_reservoir"),
+        cues=_SOURCE_CUES,
+    ),
+    Input(
+        "T_sink",
+        "K",
+        "heat-sink temperature",
+        ("T_L_sink", "T_cold_reservoir"),
+        cues=("sink", "rejected to", "cold reservoir", "low-temperature reservoir"),
+    ),
 )
 M_DOT = Input("m_dot", "kg/s", "mass flow rate", ("m", "mdot", "m_dot_kgs"))
 RANKINE_P = (
@@ -351,7 +408,12 @@ register_process(
         description="simple Rankine steam cycle (ideal when efficiencies are 1)",
         inputs=(
             *RANKINE_P,
-            Input("T3", "K", "turbine inlet temperature", ("T_turbine_in", "T_max", "T_boiler")),
+            Input(
+                "T3",
+                "K",
+                "turbine inlet (maximum cycle) temperature",
+                ("T_turbine_in", "T_max", "T_boiler"),
+            ),
             ETA_PUMP,
             ETA_TURB,
             M_DOT,
@@ -387,6 +449,7 @@ register_process(
         run=_cycle(cycles.rankine_reheat, "P_cond", "P_boiler", "P_reheat"),
         skills=("cycles", "properties", "turbomachinery"),
         keywords=("reheat", "reheated", "reheater"),
+        requires=("rankine", "steam"),
         reference=_CENGEL + " §10-6",
         default_fluid="Water",
     )
@@ -411,6 +474,7 @@ register_process(
         run=_cycle(cycles.rankine_regenerative, "P_cond", "P_boiler", "P_fwh"),
         skills=("cycles", "properties", "turbomachinery"),
         keywords=("regenerative", "feedwater heater", "open feedwater"),
+        requires=("rankine", "steam"),
         reference=_CENGEL + " §10-7",
         default_fluid="Water",
     )
@@ -434,7 +498,10 @@ register_process(
         name="brayton",
         kind="cycle",
         description="simple Brayton gas-turbine cycle (constant or variable specific heats)",
-        inputs=(*BRAYTON, Input("T3", "K", "turbine inlet temperature", ("T_max", "TIT"))),
+        inputs=(
+            *BRAYTON,
+            Input("T3", "K", "turbine inlet (maximum cycle) temperature", ("T_max", "TIT")),
+        ),
         run=_cycle(cycles.brayton, "T1", "P1", "r_p", "T3"),
         skills=("cycles", "turbomachinery"),
         keywords=("brayton", "gas turbine", "gas-turbine"),
@@ -451,12 +518,13 @@ register_process(
         description="Brayton cycle with a regenerator of given effectiveness",
         inputs=(
             *BRAYTON,
-            Input("T4", "K", "turbine inlet temperature", ("T_max", "TIT")),
+            Input("T4", "K", "turbine inlet (maximum cycle) temperature", ("T_max", "TIT")),
             Input("epsilon", "", "regenerator effectiveness", ("epsilon_regen", "eps", "e")),
         ),
         run=_cycle(cycles.brayton_regenerative, "T1", "P1", "r_p", "T4", "epsilon"),
         skills=("cycles", "turbomachinery", "heat transfer"),
         keywords=("regenerator", "regenerative", "regeneration"),
+        requires=("brayton", "gas turbine", "gas-turbine", "gas power"),
         reference=_CENGEL + " §9-10",
         default_fluid="Air",
     )
@@ -475,8 +543,20 @@ register_process(
             Input("P_cond", "Pa", "condenser pressure", ("P_condenser", "P_high", "P2")),
             Input("eta_comp", "", "compressor isentropic efficiency", ("eta_c", "eta_s"), 1.0),
             M_DOT,
-            Input("T_L", "K", "cooled-space temperature", ("T_space", "T_cold")),
-            Input("T_H", "K", "environment temperature", ("T_surroundings", "T_hot")),
+            Input(
+                "T_L",
+                "K",
+                "cooled-space temperature",
+                ("T_space", "T_cold"),
+                cues=("cooled space", "refrigerated space", "cold space", "cold region"),
+            ),
+            Input(
+                "T_H",
+                "K",
+                "environment temperature",
+                ("T_surroundings", "T_hot"),
+                cues=("environment", "surroundings", "ambient", "heat sink", "outdoor"),
+            ),
             Input("superheat", DELTA_T, "superheat at evaporator exit", ("dT_superheat",)),
             Input("subcool", DELTA_T, "subcooling at condenser exit", ("dT_subcool",)),
             *DEAD,

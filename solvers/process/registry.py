@@ -39,6 +39,7 @@ class Input:
     aliases: tuple[str, ...] = ()
     default: float | None = None
     required: bool = False
+    cues: tuple[str, ...] = ()  # words that must name it in text (dead state, source, sink...)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ProcessModel:
     keywords: tuple[str, ...] = ()
     reference: str = ""
     default_fluid: str | None = None
+    requires: tuple[str, ...] = ()  # words of which one must also appear (a variant's family)
     _by_alias: dict[str, Input] = field(default_factory=dict, compare=False, repr=False)
     _by_lower: dict[str, list[Input]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -289,4 +291,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "w_out": ("w_turb", "w_net"),
     "w_in": ("w_comp", "w_pump"),
     "q_in": ("q_H",),
+    # exit temperature of a device or mixture, by the names people give it
+    "T_mix": ("T3",),
+    "T_mixture": ("T3",),
+    "T_exit": ("T2", "T3", "T_out"),
+    "T_out": ("T2", "T3"),
+    "T_final": ("T2", "T3"),
+    "V_exit": ("V2",),
+    "V_out": ("V2",),
 }
