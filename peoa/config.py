@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     error-detection rules, added to the declared ones) configure reconciliation;
     ``embedding_model``: a local sentence-transformers folder (default: the bundled MiniLM);
     ``max_steps``: action-generator steps per problem with an LLM; ``max_repairs``: revisions
-    asked of an expert whose step failed (execution error, unit mismatch).
+    asked of an expert whose step failed (execution error, unit mismatch); ``llm_read``: with
+    an LLM, also ask it to read each text problem (checked against the offline reading).
     ``skills``: the LoRA skill library folder (default ``home/skills``); ``base_model``: the local
     base model folder the adapters are trained on (default ``home/base``).
     """
@@ -51,6 +52,7 @@ class Settings(BaseSettings):
     max_rounds: int = Field(default=2, ge=0, le=10)
     max_steps: int = Field(default=6, ge=1, le=50)
     max_repairs: int = Field(default=2, ge=0, le=10)
+    llm_read: bool = True
     workers: int = Field(default=1, ge=1, le=64)
     abduction_solver: str = Field(default="ip", pattern="^(ip|heuristic)$")
     abduction_delta: float = Field(default=0.1, ge=0.0, le=1.0)

@@ -89,6 +89,7 @@ class Assistant:
                 llm=llm,
                 max_steps=self.settings.max_steps,
                 max_repairs=self.settings.max_repairs,
+                llm_read=self.settings.llm_read,
                 retriever=retriever,
                 checkpointer=checkpointer,
                 max_rounds=self.settings.max_rounds,

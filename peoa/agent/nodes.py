@@ -17,7 +17,9 @@ from peoa.agent.actions import ActionGenerator
 from peoa.agent.reconcile import reconcile_claims
 from peoa.agent.state import AgentState, ExpertTask
 from peoa.errors import BackendError, LLMOutputError
+from peoa.llm.base import LLM
 from peoa.models import Answer, Claim, Problem, SlotValue, Status, Subtask, TraceEvent
+from peoa.understand.llm import merge_readings, read_with_llm
 from peoa.understand.offline import understand
 from solvers.abduction import DECLARED_RULES, Rule
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME
@@ -39,10 +41,32 @@ class Nodes:
     actions: ActionGenerator | None = None
     max_steps: int = 6
     max_repairs: int = 2
+    reader: LLM | None = None  # reads text problems too, checked against the offline reading
+    reader_retries: int = 2
 
     # -- understand ------------------------------------------------------------------------------
     def understand(self, state: AgentState) -> dict[str, Any]:
-        problem = understand(state["problem"])
+        given = state["problem"]
+        problem = understand(given)
+        events = []
+        if self.reader is not None and given.text and not (given.bindings and given.domain):
+            try:
+                reading = read_with_llm(self.reader, given, self.reader_retries)
+                problem, rejected = merge_readings(given, reading, problem)
+                events.append(
+                    TraceEvent(
+                        node="understand",
+                        message=f"LLM reading: {len(reading.givens)} givens, "
+                        f"{len(rejected)} rejected against the text and the offline reading",
+                        data={"reading": reading.model_dump(), "rejected": rejected},
+                    )
+                )
+            except (LLMOutputError, BackendError) as e:
+                events.append(
+                    TraceEvent(
+                        node="understand", message=f"LLM reading failed, offline reading used: {e}"
+                    )
+                )
         data = {
             "domain": problem.domain,
             "fluid": problem.fluid,
@@ -52,11 +76,12 @@ class Nodes:
         return {  # per-problem state (round, feedback...) is reset by Agent.stream's input
             "problem": problem,
             "trace": [
+                *events,
                 TraceEvent(
                     node="understand",
                     message=f"{len(problem.givens)} givens, {len(problem.wanted)} slots",
                     data=data,
-                )
+                ),
             ],
         }
 

@@ -93,6 +93,7 @@ class Agent:
         max_steps: int = 6,
         max_repairs: int = 2,
         llm_retries: int = 2,
+        llm_read: bool = True,
     ) -> None:
         self.llm = llm
         self.nodes = Nodes(
@@ -105,6 +106,8 @@ class Agent:
             actions=None if llm is None else ActionGenerator(llm, registry, retries=llm_retries),
             max_steps=max_steps,
             max_repairs=max_repairs,
+            reader=llm if llm_read else None,
+            reader_retries=llm_retries,
         )
         self.checkpointer = checkpointer or InMemorySaver(serde=serializer())
         self.graph = build_graph(self.nodes, self.checkpointer)

@@ -33,6 +33,7 @@ from solvers.units import parse_unit
 
 _MAX_SOLVES = 40  # model runs tried per candidate process
 _BUDGET_S = 2.0
+_NO_PLACE = -2.5  # scores at or below this mean the words contradict the assignment
 _CYCLE_WORDS = re.compile(
     r"\b(cycles?|power plants?|plants?|refrigerators?|refrigeration|heat pumps?|"
     r"air[- ]conditioners?)\b",
@@ -165,7 +166,7 @@ def _readings(text: str, qs: list[ExtractedQuantity]) -> list[_Reading]:
     prev_end, prev_words = 0, []
     for i, (q, (_, roles)) in enumerate(zip(qs, around, strict=True)):
         start = max(prev_end, q.start - 70)
-        seg = text[start : q.start]
+        seg = re.sub(r"\([^()]*\)", " ", text[start : q.start])  # asides and restated values
         cut = max(seg.rfind(". "), seg.rfind("\n"))
         fresh = _words(seg[cut + 1 :] if cut >= 0 else seg)
         # "Compressor inlet: 290 K, 104 kPa": a number with no words of its own shares the
@@ -387,7 +388,13 @@ def _fit(
 ) -> Problem | None:
     options_per_number: list[list[tuple[float, str | None]]] = []
     for r in readings:
-        opts = [(s, inp.name) for inp in model.inputs if (s := _score(r, inp, model)) is not None]
+        # a number whose best place contradicts its words (a cue-requiring input with no cue, a
+        # role conflict) has no place in this model
+        opts = [
+            (s, inp.name)
+            for inp in model.inputs
+            if (s := _score(r, inp, model)) is not None and s > _NO_PLACE
+        ]
         if not opts:
             return None  # a number this model has no place for: it is not this model's problem
         opts.sort(key=lambda t: -t[0])

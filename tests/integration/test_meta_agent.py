@@ -64,6 +64,7 @@ answer('m', convert(V * water.rho, 'kg'))
 
 def assistant(server: ScriptedOpenAIServer, **kw: Any) -> Assistant:
     llm = OpenAIBackend(server.base_url, "tiny", retries=1, backoff=0.01)
+    kw.setdefault("llm_read", False)  # these scripts drive the planner; reading is tested apart
     return Assistant(llm_backend=llm, use_graph=False, llm="none", **kw)
 
 
@@ -227,7 +228,7 @@ def test_full_loop_with_a_tiny_local_hf_model(tmp_path: Any) -> None:
     teacher = Recorder(
         [plan((["m"], ["code"])), code("answer('m', Q(3, 'm')**3)"), GOOD_TANK, DONE]
     )
-    first = Assistant(llm_backend=teacher, use_graph=False, llm="none").solve(TANK)
+    first = Assistant(llm_backend=teacher, use_graph=False, llm="none", llm_read=False).solve(TANK)
     assert first.status == "solved"
     config = TinyConfig(vocab_size=1000, max_position_embeddings=1024)
     corpus = [render_chat(m, None) for m, _, _ in teacher.calls] + [r for *_, r in teacher.calls]
@@ -246,7 +247,7 @@ def test_full_loop_with_a_tiny_local_hf_model(tmp_path: Any) -> None:
     save_model(model, tok, tmp_path / "tiny-agent")
 
     student = HFBackend(tmp_path / "tiny-agent", device="cpu")
-    ans = Assistant(llm_backend=student, use_graph=False, llm="none").solve(TANK)
+    ans = Assistant(llm_backend=student, use_graph=False, llm="none", llm_read=False).solve(TANK)
     assert ans.status == "solved", ans.error
     assert ans.answers["m"].value == pytest.approx(TANK_MASS, rel=1e-6)
     attempts = events(ans, "expert:code")

@@ -38,9 +38,7 @@ def _hx_cold_exit():
 
 
 def _mix_temperature():
-    h = (
-        2.0 * State("Water", T=353.15, P=2e5).h + 3.0 * State("Water", T=293.15, P=2e5).h
-    ) / 5.0
+    h = (2.0 * State("Water", T=353.15, P=2e5).h + 3.0 * State("Water", T=293.15, P=2e5).h) / 5.0
     return State("Water", P=2e5, h=h).T - 273.15
 
 
@@ -81,9 +79,7 @@ CASES = [
         "nozzle",
         {
             "V2": (
-                math.sqrt(
-                    30.0**2 + 2 * 0.90 * 1005.0 * 500.0 * (1 - (100 / 300) ** (0.4 / 1.4))
-                ),
+                math.sqrt(30.0**2 + 2 * 0.90 * 1005.0 * 500.0 * (1 - (100 / 300) ** (0.4 / 1.4))),
             )
         },
     ),
