@@ -24,6 +24,7 @@ _NUM = r"(?:\d[\d,]*\.?\d*|\.\d+)(?:\s*[eE][-+−]?\d+|\s*[×x]\s*10\s*\^?\s*[-+
 _NUMBER_RE = re.compile(
     rf"(?<![\w\-−.₀₁₂₃₄₅₆₇₈₉])(?P<sign>[-−–](?=\d))?(?P<num>{_NUM})(?![\w.]*[A-Za-z]\d)"
 )
+_SPACED_MINUS = re.compile(r"(?:\b(?:be|is|of|at|was)|[=:])\s+[-−–]\s$")
 _SYMBOL_RE = re.compile(r"(?P<sym>[A-Za-zηρμνΔτεϵγṁẆQ̇][\w,′'̇]{0,12})\s*=\s*$")
 _UNIT_CHARS = re.compile(r"[\w°%µμΩ³²¹⁰⁴⁵⁶⁷⁸⁹⁻·⋅*/^()\-.'\"]+")
 # English words that pint would read as units
@@ -219,8 +220,8 @@ def extract_quantities(text: str) -> list[ExtractedQuantity]:
             value = parse_number(raw)
         except SolverError:
             continue
-        if m.group("sign"):
-            value = -value
+        if m.group("sign") or _SPACED_MINUS.search(text[max(0, m.start() - 8) : m.start()]):
+            value = -value  # "-60 °C", and "to be - 60 °C" where a stray space split the sign
         s = m.start()
         # years, list markers "(a)", "1." at line start are not quantities
         if re.search(r"(?:^|\n)\s*\(?$", text[max(0, s - 3) : s]) and re.match(
