@@ -4,6 +4,7 @@ answer. Each takes the state and returns an update; dependencies come in through
 from __future__ import annotations
 
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -118,20 +119,41 @@ class Nodes:
             # after the action generator failed, LLM-based experts would fail the same way
             if _is_exact(e) or not state.get("llm_failed")
         ]
-        sub = Subtask(
-            id=f"r{rnd}-s1",
-            description=_describe(problem.statement, todo),
-            targets=todo,
-            skills=skills,
-            experts=experts,
-        )
+        stages = _process_stages(problem, todo) if rnd == 0 and problem.process else []
+        subs: list[Subtask] = []
+        for k, (label, targets, stage_skills) in enumerate(stages):
+            subs.append(
+                Subtask(
+                    id=f"r{rnd}-s{k + 1}",
+                    description=f"{label}: {_describe(problem.statement, targets)}",
+                    targets=targets,
+                    skills=stage_skills,
+                    experts=[
+                        e.name
+                        for e in self.registry.for_skills(stage_skills)
+                        if _is_exact(e) or not state.get("llm_failed")
+                    ],
+                    depends_on=[subs[-1].id] if subs else [],
+                )
+            )
+        if not subs:
+            subs = [
+                Subtask(
+                    id=f"r{rnd}-s1",
+                    description=_describe(problem.statement, todo),
+                    targets=todo,
+                    skills=skills,
+                    experts=experts,
+                )
+            ]
         return {
-            "subtasks": [sub],
+            "subtasks": subs,
             "trace": [
                 TraceEvent(
                     node="plan",
-                    message=f"round {rnd}: {len(todo)} slots -> {', '.join(experts)}",
-                    data={"subtasks": [sub.model_dump()], "planner": "offline"},
+                    message=f"round {rnd}: {len(todo)} slots in {len(subs)} subtask(s) -> "
+                    + ", ".join(dict.fromkeys(n for sub in subs for n in sub.experts)),
+                    data={"subtasks": [sub.model_dump() for sub in subs], "planner": "offline"},
                 )
             ],
         }
@@ -241,9 +263,7 @@ class Nodes:
     # -- dispatch (conditional edge: fan out) ----------------------------------------------------
     def dispatch(self, state: AgentState) -> list[Send] | str:
         sends = []
-        for sub in state.get("subtasks", []):
-            if not sub.targets or not sub.experts:
-                continue
+        for sub in _ready(state):
             task = ExpertTask(
                 problem=state["problem"],
                 subtask=sub,
@@ -284,7 +304,7 @@ class Nodes:
                 for c, t in pool.map(lambda e: self._attempts(e, task), others):
                     claims += c
                     trace += t
-        return {"claims": claims, "trace": trace}
+        return {"claims": claims, "trace": trace, "completed": [sub.id]}
 
     def _attempts(self, expert: Expert, task: ExpertTask) -> tuple[list[Claim], list[TraceEvent]]:
         """Run ``expert``; when it is revisable and its step fails (execution error, missing
@@ -400,19 +420,23 @@ class Nodes:
             }
             | set(state.get("violated", []))
         )
+        pending = [sub.id for sub in _pending(state)]
         return {
-            "round": state.get("round", 0) + 1,
+            # a later stage of the same plan is not a new round
+            "round": state.get("round", 0) + (0 if pending else 1),
             "feedback": feedback,
             "trace": [
                 TraceEvent(
                     node="verify",
                     message="all slots covered"
                     if not missing
-                    else f"uncovered: {', '.join(missing)}",
+                    else (f"stage done, next: {', '.join(pending)}" if pending else "")
+                    or f"uncovered: {', '.join(missing)}",
                     data={
                         "missing": missing,
                         "violated": state.get("violated", []),
                         "feedback": feedback,
+                        "next_stage": pending,
                     },
                 )
             ],
@@ -420,6 +444,8 @@ class Nodes:
 
     def after_verify(self, state: AgentState) -> str:
         problem = state["problem"]
+        if _ready(state):  # the next stage of the plan's DAG
+            return "retrieve"
         if self.actions is not None and not state.get("llm_failed"):
             # The action generator decides when the answer is complete, within max_steps.
             if state.get("done") or not problem.wanted:
@@ -568,3 +594,49 @@ def _dimension_matches(unit: str, want: str) -> bool:
 
 def _show(value: float | str) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _pending(state: AgentState) -> list[Subtask]:
+    """Subtasks of the current plan that have not run and have something to run."""
+    done = set(state.get("completed", []))
+    return [
+        sub
+        for sub in state.get("subtasks", [])
+        if sub.id not in done and sub.targets and sub.experts
+    ]
+
+
+def _ready(state: AgentState) -> list[Subtask]:
+    """Pending subtasks whose dependencies have all run."""
+    pending = _pending(state)
+    waiting = {sub.id for sub in pending}
+    return [sub for sub in pending if not (set(sub.depends_on) & waiting)]
+
+
+# outputs that are properties of one state point (h1, s2s, T4, ef3, x4...)
+_STATE_OUTPUT = re.compile(r"^(h|s|T|v|x|u|P|ef|psi|rho)_?\d+s?$|^(h|s|T)_[hc]_(in|out)$")
+_PERFORMANCE_OUTPUT = re.compile(
+    r"^(eta|COP|W_dot|w_net|q_net|bwr|m_dot|X_dest_dot|S_gen_dot)|_total$"
+)
+
+
+def _process_stages(problem: Problem, todo: list[str]) -> list[tuple[str, list[str], list[str]]]:
+    """The plan's DAG for a component or cycle: state points, then the component balances
+    that use them, then the overall performance that sums those; each with its skills."""
+    model = get_process(problem.process or "")
+    states, components, performance = [], [], []
+    for slot in todo:
+        out = problem.bindings.get(slot, slot)
+        if _STATE_OUTPUT.match(out):
+            states.append(slot)
+        elif _PERFORMANCE_OUTPUT.search(out):
+            performance.append(slot)
+        else:
+            components.append(slot)
+    skills = list(model.skills)
+    stages = [
+        ("state points", states, list(dict.fromkeys(["properties", *skills]))),
+        (f"{model.name} balances", components, skills),
+        ("performance", performance, skills),
+    ]
+    return [st for st in stages if st[1]]

@@ -43,6 +43,7 @@ class AgentState(TypedDict, total=False):
 
     problem: Problem
     subtasks: list[Subtask]
+    completed: Annotated[list[str], accumulate]  # ids of subtasks already run (plan stages)
     context: dict[str, list[str]]
     claims: Annotated[list[Claim], accumulate]
     accepted: dict[str, Claim]

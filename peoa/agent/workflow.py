@@ -65,7 +65,7 @@ def build_graph(nodes: Nodes, checkpointer: BaseCheckpointSaver | None = None) -
     g.add_conditional_edges("retrieve", nodes.dispatch, ["expert", "reconcile"])
     g.add_edge("expert", "reconcile")
     g.add_edge("reconcile", "verify")
-    g.add_conditional_edges("verify", nodes.after_verify, ["plan", "answer"])
+    g.add_conditional_edges("verify", nodes.after_verify, ["plan", "retrieve", "answer"])
     g.add_edge("answer", END)
     return g.compile(checkpointer=checkpointer)
 
@@ -135,6 +135,7 @@ class Agent:
         init: dict[str, Any] = {
             "problem": problem,
             "claims": Reset(),
+            "completed": Reset(),
             "trace": Reset(),
             "notes": Reset(),
             "accepted": {},

@@ -193,3 +193,24 @@ def test_state_labels_and_restated_values_are_not_numbers():
     assert p.process == "brayton"
     assert {"T1", "P1", "r_p", "T3", "T0", "P0", "k", "cp"} == set(p.givens)
     assert p.bindings == {"η_th": "eta_th"}
+
+
+def test_cycle_plan_is_a_dag_run_stage_by_stage(assistant):
+    text = (
+        "A simple ideal Rankine cycle: condenser at 10 kPa, boiler at 8 MPa, turbine inlet "
+        "500 °C.\nReport your answers as:\nh_1 = ___ kJ/kg\nh_3 = ___ kJ/kg\nw_pump = ___ kJ/kg\n"
+        "w_turb = ___ kJ/kg\nη_th = ___"
+    )
+    ans = assistant.solve(text)
+    assert ans.status == "solved", ans.error
+    plan = next(e for e in ans.trace if e.node == "plan").data["subtasks"]
+    assert [s["targets"] for s in plan] == [["h_1", "h_3"], ["w_pump", "w_turb"], ["η_th"]]
+    assert [s["depends_on"] for s in plan] == [[], [plan[0]["id"]], [plan[1]["id"]]]
+    assert "properties" in plan[0]["skills"] and "cycles" in plan[2]["skills"]
+    # each stage runs after the one it depends on: one expert pass, reconcile and verify each
+    nodes = [e.node for e in ans.trace]
+    assert nodes.count("reconcile") == 3 and nodes.index("answer") == len(nodes) - 1
+    covered = [e.data["missing"] for e in ans.trace if e.node == "verify"]
+    assert covered == [["w_pump", "w_turb", "η_th"], ["η_th"], []]
+    want = _rankine_efficiency(10e3, 8e6, 773.15)
+    assert ans.answers["η_th"].value == pytest.approx(want, rel=2e-3)
