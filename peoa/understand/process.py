@@ -163,7 +163,7 @@ def _readings(text: str, qs: list[ExtractedQuantity]) -> list[_Reading]:
     around = contexts(text, qs)
     out: list[_Reading] = []
     seen: list[object] = []
-    prev_end, prev_words = 0, []
+    prev_end, prev_words = 0, list[str]()
     for i, (q, (_, roles)) in enumerate(zip(qs, around, strict=True)):
         start = max(prev_end, q.start - 70)
         seg = re.sub(r"\([^()]*\)", " ", text[start : q.start])  # asides and restated values
@@ -390,7 +390,7 @@ def _fit(
     for r in readings:
         # a number whose best place contradicts its words (a cue-requiring input with no cue, a
         # role conflict) has no place in this model
-        opts = [
+        opts: list[tuple[float, str | None]] = [
             (s, inp.name)
             for inp in model.inputs
             if (s := _score(r, inp, model)) is not None and s > _NO_PLACE

@@ -68,7 +68,7 @@ def test_a_hallucinated_given_loses_to_the_text_and_the_offline_reading() -> Non
     assert ans.answers["w_out"].value == pytest.approx(_w_out(723.15), rel=1e-6)
     first = server.requests[0]["messages"]
     assert any("turbine" in m["content"] for m in first if m["role"] == "system")
-    read = [e for e in ans.trace if e.node == "understand" and e.message.startswith("LLM")][0]
+    read = next(e for e in ans.trace if e.node == "understand" and e.message.startswith("LLM"))
     assert [(r["given"], r["reader"]) for r in read.data["rejected"]] == [("T1", "llm")]
     assert "not found in the problem text" in read.data["rejected"][0]["reason"]
 
