@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from peoa.llm.base import LLM, Message, structured
 from peoa.models import Claim, Given, Problem, ReportSlot
 from peoa.understand.offline import understand
-from peoa.understand.process import bind_output
+from peoa.understand.process import as_process_problem, bind_output
 from peoa.understand.quantities import extract_quantities
 from solvers.abduction import DECLARED_RULES, Rule
 from solvers.equations import VARIABLES_BY_NAME
@@ -225,17 +225,7 @@ def _merge_process(
             bindings[s.name] = key
     if not bindings:
         return None
-    return problem.model_copy(
-        update={
-            "fluid": options["fluid"],
-            "givens": givens,
-            "report_slots": slots,
-            "domain": "process",
-            "process": model.name,
-            "options": {**options, **problem.options},
-            "bindings": bindings,
-        }
-    )
+    return as_process_problem(problem, model, givens, options, slots, bindings)
 
 
 def _merge_equations(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from peoa.models import Given, Problem, ReportSlot
 from peoa.understand.context import contexts, detect_fluid, question_text, ranked_assignments
@@ -255,9 +256,9 @@ def stream_fluids(text: str) -> tuple[str | None, str | None]:
 
 
 # -- options -------------------------------------------------------------------------------------
-def _options(text: str, model: ProcessModel, fluid: str | None) -> dict[str, object]:
+def _options(text: str, model: ProcessModel, fluid: str | None) -> dict[str, Any]:
     low = text.lower()
-    opts: dict[str, object] = {"fluid": fluid or model.default_fluid}
+    opts: dict[str, Any] = {"fluid": fluid or model.default_fluid}
     if re.search(r"variable specific heats?|temperature-dependent|variable c_?p", low):
         opts["cp_model"] = "variable"
     elif re.search(r"constant specific heats?|cold[- ]air[- ]standard|constant c_?p", low):
@@ -423,15 +424,28 @@ def _fit(
         bindings = {s.name: k for s in slots if (k := bind_output(s, res.values))}
         if not slots or len(bindings) * 2 < len(slots):
             continue
-        return problem.model_copy(
-            update={
-                "fluid": options["fluid"],
-                "givens": givens,
-                "report_slots": slots,
-                "domain": "process",
-                "process": model.name,
-                "options": {**options, **problem.options},
-                "bindings": bindings,
-            }
-        )
+        return as_process_problem(problem, model, givens, options, slots, bindings)
     return None
+
+
+def as_process_problem(
+    problem: Problem,
+    model: ProcessModel,
+    givens: dict[str, Given],
+    options: dict[str, Any],
+    slots: list[ReportSlot],
+    bindings: dict[str, str],
+) -> Problem:
+    """``problem`` read as a run of ``model``: its givens, options, slots and their outputs
+    (the problem's own options win over the reader's)."""
+    return problem.model_copy(
+        update={
+            "fluid": options["fluid"],
+            "givens": givens,
+            "report_slots": slots,
+            "domain": "process",
+            "process": model.name,
+            "options": {**options, **problem.options},
+            "bindings": bindings,
+        }
+    )
