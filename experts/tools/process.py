@@ -8,7 +8,7 @@ from typing import Any
 from experts.base import Context
 from peoa.models import Claim, Problem, Subtask
 from solvers.errors import SolverError
-from solvers.process import get_process, output_unit, resolve_output
+from solvers.process import get_process, output_unit, resolve_output, solve_once
 
 
 class ProcessExpert:
@@ -32,7 +32,9 @@ class ProcessExpert:
             return []
         try:
             model = get_process(problem.process)
-            res = model.solve(_givens(problem), {"fluid": problem.fluid, **problem.options})
+            res = solve_once(
+                model.name, _givens(problem), {"fluid": problem.fluid, **problem.options}
+            )
         except SolverError as e:
             return [_failure(self.name, s, str(e)) for s in subtask.targets]
         chain = [f"{model.name} ({model.reference})", *res.steps]

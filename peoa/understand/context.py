@@ -104,19 +104,28 @@ AFTER_STOP = re.compile(
 )
 
 
+def fluid_mentions(text: str) -> list[tuple[int, str]]:
+    """Every fluid named in ``text``: (position, CoolProp name), in reading order.
+
+    >>> fluid_mentions("Hot water heats refrigerant-134a")
+    [(4, 'Water'), (16, 'R134a')]
+    """
+    low = text.lower().replace("refrigerant-", "r-").replace("refrigerant ", "r-")
+    out = []
+    for alias, name in FLUID_ALIASES.items():
+        for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?![\w-])", low):
+            out.append((m.start(), name))
+    return sorted(out)
+
+
 def detect_fluid(text: str) -> str | None:
-    """The working fluid named in ``text`` (CoolProp name), if any.
+    """The working fluid named in ``text`` (CoolProp name), if any: the first one named.
 
     >>> detect_fluid("Refrigerant-134a enters..."), detect_fluid("superheated steam at 3 MPa")
     ('R134a', 'Water')
     """
-    low = text.lower().replace("refrigerant-", "r-").replace("refrigerant ", "r-")
-    best: tuple[int, str] | None = None
-    for alias, name in FLUID_ALIASES.items():
-        m = re.search(rf"(?<!\w){re.escape(alias)}(?![\w-])", low)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name)
-    return best[1] if best else None
+    mentions = fluid_mentions(text)
+    return mentions[0][1] if mentions else None
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

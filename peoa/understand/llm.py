@@ -231,6 +231,8 @@ def _merge_process(
 def _merge_equations(
     problem: Problem, offline: Problem, reading: ProblemReading, givens: dict[str, Given]
 ) -> Problem:
+    if offline.domain == "properties":  # a state look-up: the offline reading is exact
+        return offline
     slots = list(offline.report_slots) or [
         ReportSlot(name=s.name, unit=s.unit) for s in reading.slots
     ]
@@ -238,8 +240,6 @@ def _merge_equations(
     for s in reading.slots:
         if s.name not in bindings and s.output in VARIABLES_BY_NAME:
             bindings[s.name] = s.output
-    if offline.domain == "properties":
-        return offline
     return offline.model_copy(
         update={
             "givens": givens or offline.givens,

@@ -24,6 +24,7 @@ from peoa.understand.context import (
     question_text,
     ranked_assignments,
 )
+from peoa.understand.process import understand_process
 from peoa.understand.quantities import ExtractedQuantity, extract_quantities
 from peoa.understand.slots import property_key, slot_key
 from solvers.equations import EQUATIONS, VARIABLES_BY_NAME, Variable, solve_structural
@@ -252,8 +253,6 @@ def understand(problem: Problem) -> Problem:
                 )
 
     # a named component or cycle whose model takes every number of the text
-    from peoa.understand.process import understand_process  # process imports this module's peers
-
     as_process = understand_process(problem.model_copy(update={"fluid": fluid}))
     if as_process is not None:
         return as_process

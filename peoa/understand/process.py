@@ -23,13 +23,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from peoa.models import Given, Problem, ReportSlot
-from peoa.understand.context import contexts, detect_fluid, question_text, ranked_assignments
+from peoa.understand.context import (
+    CONFLICTS,
+    contexts,
+    detect_fluid,
+    fluid_mentions,
+    question_text,
+    ranked_assignments,
+)
 from peoa.understand.quantities import ExtractedQuantity, extract_quantities
 from peoa.understand.slots import slot_key
 from solvers.errors import SolverError
-from solvers.process import PROCESSES, Input, ProcessModel, output_unit, resolve_output
+from solvers.process import (
+    PROCESSES,
+    Input,
+    ProcessModel,
+    output_unit,
+    resolve_output,
+    solve_once,
+)
 from solvers.process.registry import DELTA_T
-from solvers.properties import FLUID_ALIASES
 from solvers.units import parse_unit
 
 _MAX_SOLVES = 40  # model runs tried per candidate process
@@ -64,12 +77,6 @@ def symbol_name(sym: str) -> str:
         s = s.replace(k, v + ("_" if len(s) > len(k) and not s[len(k) :].startswith("_") else ""))
     s = s.replace("\u0307", "_dot")  # a combining over-dot left on any other letter
     return re.sub(r"[\s,\-·.]+", "_", s).strip("_")
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    model: ProcessModel
-    score: float
 
 
 def detect_processes(text: str) -> list[ProcessModel]:
@@ -113,7 +120,7 @@ def _stem(w: str) -> str:
 def _input_roles(inp: Input) -> set[str]:
     d = f" {inp.description.lower()} "
     roles = set()
-    if " inlet" in d or "compressor inlet" in d:
+    if " inlet" in d:
         roles.add("inlet")
     if " exit" in d or " outlet" in d:
         roles.add("outlet")
@@ -126,11 +133,8 @@ def _input_roles(inp: Input) -> set[str]:
     return roles
 
 
-_CONFLICT = {("inlet", "outlet"), ("hot", "cold"), ("1", "2"), ("1", "3"), ("2", "3")}
-
-
 def _conflicts(a: str, b: str) -> bool:
-    return (a, b) in _CONFLICT or (b, a) in _CONFLICT
+    return (a, b) in CONFLICTS or (b, a) in CONFLICTS
 
 
 def _dimension_fits(q: ExtractedQuantity, inp: Input) -> bool:
@@ -216,15 +220,6 @@ def _score(r: _Reading, inp: Input, model: ProcessModel) -> float | None:
 
 
 # -- fluids of a two-stream device ---------------------------------------------------------------
-def _fluid_mentions(text: str) -> list[tuple[int, str]]:
-    low = text.lower().replace("refrigerant-", "r-").replace("refrigerant ", "r-")
-    out = []
-    for alias, name in FLUID_ALIASES.items():
-        for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?![\w-])", low):
-            out.append((m.start(), name))
-    return sorted(out)
-
-
 def stream_fluids(text: str) -> tuple[str | None, str | None]:
     """(hot, cold) fluids of a two-stream exchanger: the fluid called hot (or that cools the
     other) and the one called cold (or heated); one fluid named serves both.
@@ -234,7 +229,7 @@ def stream_fluids(text: str) -> tuple[str | None, str | None]:
     >>> stream_fluids("Oil is cooled by water in a heat exchanger")
     ('Water', 'Water')
     """
-    mentions = _fluid_mentions(text)
+    mentions = fluid_mentions(text)
     names = list(dict.fromkeys(n for _, n in mentions))
     if not names:
         return None, None
@@ -417,7 +412,7 @@ def _fit(
             if n is not None
         }
         try:
-            res = model.solve({k: g.q for k, g in givens.items()}, dict(options))
+            res = solve_once(model.name, {k: g.q for k, g in givens.items()}, options)
         except (SolverError, ValueError, ZeroDivisionError, OverflowError):
             continue
         slots = list(problem.report_slots) or _asked(question, res.values, set(givens))

@@ -10,6 +10,7 @@ from solvers.process.registry import (
     output_unit,
     register_process,
     resolve_output,
+    solve_once,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "output_unit",
     "register_process",
     "resolve_output",
+    "solve_once",
 ]

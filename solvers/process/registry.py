@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from solvers.components.base import ComponentResult
@@ -144,6 +145,37 @@ def register_process(model: ProcessModel) -> ProcessModel:
         raise ValueError(f"process model {model.name!r} is already registered")
     PROCESSES[model.name] = model
     return model
+
+
+@lru_cache(maxsize=256)
+def _solve_frozen(
+    name: str, givens: tuple[tuple[str, float, str], ...], options: tuple[tuple[str, Any], ...]
+) -> ComponentResult:
+    return get_process(name).solve({k: Q_(v, u) if u else v for k, v, u in givens}, dict(options))
+
+
+def solve_once(
+    name: str, givens: dict[str, Any], options: dict[str, Any] | None = None
+) -> ComponentResult:
+    """Run model ``name`` memoised on its inputs: a problem's reading and each stage of its plan
+    share one run. The result is shared: read it, do not change it.
+
+    >>> a = solve_once("pump", {"T1": 300.0, "P1": 1e5, "P2": 1e6}, {"fluid": "water"})
+    >>> a is solve_once("pump", {"T1": 300.0, "P1": 1e5, "P2": 1e6}, {"fluid": "water"})
+    True
+    """
+    frozen = tuple(
+        sorted(
+            (k, float(v.magnitude), str(v.units)) if isinstance(v, Q_) else (k, float(v), "")
+            for k, v in givens.items()
+        )
+    )
+    opts = tuple(sorted((options or {}).items()))
+    try:
+        hash(opts)
+    except TypeError:  # an option that cannot be a cache key: run without the cache
+        return get_process(name).solve(givens, options)
+    return _solve_frozen(name, frozen, opts)
 
 
 def get_process(name: str) -> ProcessModel:
