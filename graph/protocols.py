@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
@@ -99,9 +99,14 @@ class GraphStore(Protocol):
         ...
 
     def expand(
-        self, ids: Sequence[str], hops: int = 1, rels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        hops: int = 1,
+        rels: Sequence[str] | None = None,
+        seed_labels: Mapping[str, str] | None = None,
     ) -> list[Neighbor]:
-        """Nodes within ``hops`` relations of ``ids`` (over ``rels``, every type by default)."""
+        """Nodes within ``hops`` relations of ``ids`` (over ``rels``, every type by default);
+        ``seed_labels`` (id → label, when the caller knows them) lets a store skip a look-up."""
         ...
 
     def build_indexes(self) -> None:

@@ -9,6 +9,7 @@ surface with its path as provenance.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from graph.embeddings import Embedder
 from graph.errors import GraphError
@@ -40,6 +41,25 @@ class HybridRetriever:
         self.hops = hops
         self.expand_rels = expand_rels
         self.weights = weights
+        self._executor: ThreadPoolExecutor | None = None
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="peoa-fulltext")
+        return self._executor
+
+    def close(self) -> None:
+        """Stop the full-text worker thread (the store stays open: it is the caller's)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    def _text_lists(
+        self, query: str, keys: str, fetch: int, labels: Sequence[str] | None
+    ) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]]]:
+        text = self.store.text_search(query, fetch, labels)
+        exact = self.store.text_search(keys, fetch, labels) if keys else []
+        return text, exact
 
     def search(self, query: str, k: int = 5, labels: Sequence[str] | None = None) -> list[Hit]:
         """The ``k`` best nodes for ``query`` (optionally of ``labels`` only), with provenance.
@@ -54,11 +74,13 @@ class HybridRetriever:
         if not query.strip():
             return []
         fetch = self.fetch  # depth of each direct list; expansion fills beyond it
-        vec = self.embedder.encode([query])[0]
-        vector = self.store.vector_search(vec.tolist(), fetch, labels)
-        text = self.store.text_search(query, fetch, labels)
+        # the full-text searches do not need the query vector: they run while it is computed
+        # (both the embedding model and the store release the GIL)
         keys = search_keys(query)  # identifiers (CAS numbers, R-134a...) match exactly
-        exact = self.store.text_search(keys, fetch, labels) if keys else []
+        texts = self._pool().submit(self._text_lists, query, keys, fetch, labels)
+        vec = self.embedder.encode([query])[0]
+        text, exact = texts.result()
+        vector = self.store.vector_search(vec.tolist(), fetch, labels)
         scores: dict[str, float] = {}
         label_of: dict[str, str] = {}
         sources: dict[str, list[str]] = {}
@@ -79,7 +101,9 @@ class HybridRetriever:
         seeds = ranked[: self.seeds]
         if seeds and self.hops > 0 and w_graph > 0:
             seed_rank = {s: i for i, s in enumerate(seeds)}
-            neighbours = self.store.expand(seeds, self.hops, self.expand_rels)
+            neighbours = self.store.expand(
+                seeds, self.hops, self.expand_rels, seed_labels={s: label_of[s] for s in seeds}
+            )
             neighbours.sort(key=lambda n: (seed_rank.get(n.seed, 99), len(n.rels)))
             seen: set[str] = set()
             for rank, nb in enumerate(neighbours):

@@ -4,7 +4,7 @@ module), ``_exec`` and ``transaction``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
@@ -71,9 +71,17 @@ class CypherStore:
         return out
 
     def expand(
-        self, ids: Sequence[str], hops: int = 1, rels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        hops: int = 1,
+        rels: Sequence[str] | None = None,
+        seed_labels: Mapping[str, str] | None = None,
     ) -> list[Neighbor]:
-        """Nodes within ``hops`` typed relations of ``ids`` (either direction)."""
+        """Nodes within ``hops`` typed relations of ``ids`` (either direction).
+
+        ``seed_labels`` is a hint a store may use to find the seeds faster; Neo4j's id index
+        needs none.
+        """
         for r in rels or ():
             if r not in RELS:
                 raise QueryError("expand", f"unknown relation {r!r}")

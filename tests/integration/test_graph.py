@@ -146,6 +146,19 @@ def test_k_hop_expansion_follows_typed_relations(store, embedder):
     assert f"{p}dim" in two and two[f"{p}dim"].rels == ["USES", "HAS_PROPERTY"]
     typed = {n.id for n in store.expand([f"{p}eq"], 2, ["USES"])}
     assert typed == {f"{p}v"}
+    # a seed without an entity record (no embedding) and a searchable one, in one call
+    both = {(n.seed, n.id) for n in store.expand([f"{p}v", f"{p}eq"], 1)}
+    assert both == {
+        (f"{p}v", f"{p}eq"),
+        (f"{p}v", f"{p}dim"),
+        (f"{p}eq", f"{p}v"),
+        (f"{p}eq", f"{p}sk"),
+    }
+    hinted = {
+        (n.seed, n.id)
+        for n in store.expand([f"{p}v", f"{p}eq"], 1, seed_labels={f"{p}v": "Variable"})
+    }
+    assert hinted == both
     with pytest.raises(QueryError, match="unknown relation"):
         store.expand([f"{p}eq"], 1, ["KNOWS"])
     for lb, i in (("Equation", "eq"), ("Variable", "v"), ("Dimension", "dim"), ("Skill", "sk")):
@@ -444,3 +457,30 @@ def test_eval_cli_prints_the_contract(tmp_path, monkeypatch):
 def test_embeddings_are_unit_vectors(embedder):
     v = embedder.encode(["steam turbine", "water pump"])
     assert v.shape == (2, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+
+
+def test_kuzu_leaves_terms_of_almost_every_passage_out_of_full_text_queries(tmp_path, embedder):
+    """A term in nearly every entity carries almost no BM25 weight but makes Kùzu walk its whole
+    posting list; it is dropped from the query, and the rare terms still find their node."""
+    store = _kuzu(tmp_path)
+    texts = {f"log{i}": f"log entry {i}: the pump was inspected" for i in range(40)}
+    texts["sieve"] = "log entry: a zeolite sieve was regenerated"
+    store.upsert_nodes("Concept", _rows(embedder, "c:", texts))
+    store.build_indexes()
+    assert store._without_common_terms("zeolite log entry") == "zeolite"
+    assert store._without_common_terms("log entry") == "log entry"  # nothing rare: kept as is
+    assert store.text_search("zeolite log entry", 3)[0][0] == "c:sieve"
+    # a write makes the sample stale: the new common term is seen after it
+    store.upsert_nodes("Concept", _rows(embedder, "d:", {f"z{i}": "zeolite" for i in range(100)}))
+    assert store._without_common_terms("zeolite sieve") == "sieve"
+    store.close()
+
+
+def test_eval_cli_on_an_existing_graph(seeded):
+    from typer.testing import CliRunner
+
+    from peoa.cli.main import app
+
+    store, _ = seeded
+    r = CliRunner().invoke(app, ["graph", "eval", "--graph", store.uri, "--nodes", "10"])
+    assert r.exit_code == 2 and "--graph evaluates a graph as it is" in r.output

@@ -26,6 +26,9 @@ CREATE_ENTITIES = (
     "text: r.text, embedding: r.embedding})"
 )
 GET_ENTITIES = f"MATCH (e:{ENTITY}) WHERE e.id IN $ids RETURN e.id, e.label, e.name, e.text"
+# Kùzu looks a `{id: $id}` pattern up in the primary-key index but answers `id IN $ids` (and an
+# UNWIND join) by scanning the table: 12 ms at 100k entities against ~0.7 ms per id looked up
+GET_ENTITY = f"MATCH (e:{ENTITY} {{id: $id}}) RETURN e.id, e.label, e.name, e.text"
 COUNT_ENTITIES = f"MATCH (e:{ENTITY}) RETURN count(e)"
 ENTITY_VECTORS = (
     f"MATCH (e:{ENTITY}) RETURN e.id, e.embedding ORDER BY e.id SKIP $skip LIMIT $limit"
@@ -42,6 +45,8 @@ QUERY_VECTOR = (
     "WITH node, distance WHERE node.label IN $labels "
     "RETURN node.id, node.label, distance ORDER BY distance LIMIT $k"
 )
+# every n-th entity by storage offset: a sample of the corpus for term document frequencies
+SAMPLE_TEXTS = f"MATCH (e:{ENTITY}) WHERE offset(id(e)) % $every = 0 RETURN e.name, e.text"
 CREATE_TEXT_INDEX = f"CALL CREATE_FTS_INDEX('{ENTITY}', '{TEXT_INDEX}', ['name', 'text'])"
 DROP_TEXT_INDEX = f"CALL DROP_FTS_INDEX('{ENTITY}', '{TEXT_INDEX}')"
 QUERY_TEXT = (
@@ -65,6 +70,16 @@ EXPAND = (
 )
 EXPAND_TYPED = (
     "MATCH (a)-[r:{rels}*1..{hops}]-(b) WHERE a.id IN $ids AND b.id <> a.id "
+    "RETURN DISTINCT b.id, label(b), a.id, list_transform(rels(r), x -> label(x))"
+)
+
+# expansion from one seed of a known label, found by its primary key (see GET_ENTITY)
+EXPAND_FROM_ONE = (
+    "MATCH (a:{label} {{id: $id}})-[r{typed}]-(b) WHERE b.id <> a.id "
+    "RETURN DISTINCT b.id, label(b), a.id, [label(r)]"
+)
+EXPAND_FROM = (
+    "MATCH (a:{label} {{id: $id}})-[r{typed}*1..{hops}]-(b) WHERE b.id <> a.id "
     "RETURN DISTINCT b.id, label(b), a.id, list_transform(rels(r), x -> label(x))"
 )
 
@@ -94,6 +109,15 @@ def expand(hops: int, rels: tuple[str, ...] = ()) -> str:
     if rels:
         return EXPAND_TYPED.format(rels=typed, hops=hops)
     return EXPAND.format(hops=hops)
+
+
+def expand_from(label: str, hops: int, rels: tuple[str, ...] = ()) -> str:
+    """Expansion from the one ``label`` node whose id is ``$id``, up to ``hops`` (1-3)."""
+    cypher.check_hops(hops)
+    typed = (":" + "|".join(cypher.rel(r) for r in rels)) if rels else ""
+    if hops == 1:
+        return EXPAND_FROM_ONE.format(label=cypher.label(label), typed=typed)
+    return EXPAND_FROM.format(label=cypher.label(label), typed=typed, hops=hops)
 
 
 __all__ = ["count_edges", "count_nodes", "delete_nodes", "expand", "upsert_edges", "upsert_nodes"]
