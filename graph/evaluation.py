@@ -160,6 +160,7 @@ def evaluate(
         hits = retriever.search(q["query"], k)
         times.append(time.perf_counter() - t)
         ranks.append(_rank([h.id for h in hits], set(q["expected"])))
+    retriever.close()
     # the exact baseline: every entity vector in memory, one matrix product per query
     ids: list[str] = []
     mats = []

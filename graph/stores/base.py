@@ -19,6 +19,13 @@ from graph.stores.common import edge_groups
 BATCH = 1000
 
 
+def check_rels(rels: Sequence[str] | None) -> None:
+    """Raise :class:`QueryError` naming a relation the schema does not have."""
+    for r in rels or ():
+        if r not in RELS:
+            raise QueryError("expand", f"unknown relation {r!r}")
+
+
 class CypherStore:
     """Shared half of :class:`KuzuStore` and :class:`Neo4jStore`."""
 
@@ -82,9 +89,7 @@ class CypherStore:
         ``seed_labels`` is a hint a store may use to find the seeds faster; Neo4j's id index
         needs none.
         """
-        for r in rels or ():
-            if r not in RELS:
-                raise QueryError("expand", f"unknown relation {r!r}")
+        check_rels(rels)
         rows = self._exec("expand", self.Q.expand(hops, tuple(rels or ())), {"ids": list(ids)})
         return [Neighbor(id=r[0], label=r[1], seed=r[2], rels=list(r[3])) for r in rows]
 

@@ -16,12 +16,11 @@ from graph.protocols import Neighbor
 from graph.schema import (
     NODE_LABELS,
     NODES,
-    RELS,
     TEXT_INDEX,
     VECTOR_INDEX,
     kuzu_ddl,
 )
-from graph.stores.base import CypherStore
+from graph.stores.base import CypherStore, check_rels
 from graph.stores.common import entity_rows, node_rows
 from graph.stores.kuzu import queries as Q
 
@@ -218,21 +217,19 @@ class KuzuStore(CypherStore):
         label by primary key (milliseconds at 100k nodes); any other id goes through the
         label-free pattern, which scans every table.
         """
-        for r in rels or ():
-            if r not in RELS:
-                raise QueryError("expand", f"unknown relation {r!r}")
+        check_rels(rels)
         typed = tuple(rels or ())
-        given = {str(i): lb for i, lb in (seed_labels or {}).items() if lb in NODES}
-        known = {i: given[i] for i in dict.fromkeys(str(i) for i in ids) if i in given}
-        unlabelled = [str(i) for i in ids if str(i) not in known]
-        if unlabelled:
-            known |= {i: info["label"] for i, info in self.get_nodes(unlabelled).items()}
+        seeds = list(dict.fromkeys(str(i) for i in ids))
+        given = seed_labels or {}
+        known = {i: given[i] for i in seeds if given.get(i) in NODES}
+        if missing := [i for i in seeds if i not in known]:
+            known |= {i: info["label"] for i, info in self.get_nodes(missing).items()}
         out: list[Neighbor] = []
         for i, label in known.items():
             query = Q.expand_from(label, hops, typed)
             rows = self._exec("expand", query, {"id": i}, plan=True)
             out += [Neighbor(id=r[0], label=r[1], seed=r[2], rels=list(r[3])) for r in rows]
-        rest = [str(i) for i in ids if str(i) not in known]
+        rest = [i for i in seeds if i not in known]
         return out + (CypherStore.expand(self, rest, hops, rels) if rest else [])
 
     def vector_search(
