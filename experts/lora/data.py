@@ -5,15 +5,22 @@ of them (phrasings and units, US customary included) and how a question asks for
 :func:`make_pairs` draws values, writes a problem text, and keeps the pair only when the engine
 solves the structured problem; the pair's ``answers`` are the engine's values [SI].
 
-The student's output is a structured problem on one line, givens in text order, then targets::
+The student's output is a structured problem on one line, givens in text order (each value, its
+unit, then the variable it is), then targets::
 
-    rho = 850 kg/m^3 ; V = 1.2 m/s ; D = 10 cm ; mu = 0.02 Pa*s => Re
+    850 kg/m^3 = rho ; 1.2 m/s = V ; 10 cm = D ; 0.02 Pa*s = mu => Re
 
+The value comes first because a small model names a quantity from the words just before it in
+the text, and it can only look there once it has found (copied) the value: written name-first,
+a 2-layer model named by unit dimension alone and could not tell ``T_in`` from ``T_out``. The
+parser also takes the usual ``name = value unit`` order (a teacher LLM's lines).
 :func:`check_output` parses such a line, solves it with the engine and compares with the
 teacher's answers, so accuracy is judged by the engine, never by string match.
 
 >>> pairs = make_pairs(["fluid_flow"], 2, seed=0)
 >>> pairs[0].target.endswith("=> Re")
+True
+>>> pairs[0].target.split(" ; ")[0].split(" = ")[1] in {"rho", "V", "D", "mu"}
 True
 >>> check_output(pairs[0].target, pairs[0])
 True
@@ -244,10 +251,17 @@ class Pair(BaseModel):
         givens, _, targets = self.target.partition(" => ")
         parts = []
         for g in givens.split(" ; "):
-            name, _, rest = g.partition(" =")
-            parts.append((name if name in names else PLACEHOLDER) + " =" + rest)
+            value, _, name = g.rpartition(" = ")
+            parts.append(f"{value} = {name if name in names else PLACEHOLDER}")
         tail = [t if t in names else "?" for t in targets.split(" , ")]
         return " ; ".join(parts) + " => " + " , ".join(tail)
+
+
+def target_words() -> list[str]:
+    """The words of structured lines that a tokenizer should keep whole: every registered
+    skill's variable names, the placeholder ``q`` and the unknown target ``?``."""
+    names = [n for s in SKILLS.values() for n in (*(g.var for g in s.givens), *s.targets)]
+    return list(dict.fromkeys([*names, PLACEHOLDER, "?"]))
 
 
 def _fmt(x: float) -> str:
@@ -292,7 +306,7 @@ def make_pairs(skills: Sequence[str], n: int, seed: int = 0) -> list[Pair]:
         body = "; ".join(p.format(q=f"{v} {u}") for _, v, u, p in clauses)
         questions = [(t, rng.choice(s.questions[t])) for s in specs for t in s.targets]
         text = f"{opener} {body[0].upper()}{body[1:]}. " + " ".join(q for _, q in questions)
-        target = " ; ".join(f"{g.var} = {v} {u}" for g, v, u, _ in clauses)
+        target = " ; ".join(f"{v} {u} = {g.var}" for g, v, u, _ in clauses)
         target += " => " + " , ".join(t for t, _ in questions)
         answers = solve_target(target, text)
         if answers is None:
@@ -302,9 +316,11 @@ def make_pairs(skills: Sequence[str], n: int, seed: int = 0) -> list[Pair]:
 
 
 def parse_output(line: str) -> tuple[dict[str, float], list[str]]:
-    """Givens [SI] and targets from a student line; raises ValueError naming the bad part.
+    """Givens [SI] and targets from a structured line; raises ValueError naming the bad part.
 
-    >>> parse_output("mu = 2 cP ; rho = 850 kg/m^3 => Re")
+    Each given is ``value unit = name`` (the student's order) or ``name = value unit``.
+
+    >>> parse_output("2 cP = mu ; rho = 850 kg/m^3 => Re")
     ({'mu': 0.002, 'rho': 850.0}, ['Re'])
     """
     givens_text, sep, targets_text = line.strip().partition("=>")
@@ -312,8 +328,8 @@ def parse_output(line: str) -> tuple[dict[str, float], list[str]]:
         raise ValueError(f"no '=>' before the targets in {line!r}")
     knowns: dict[str, float] = {}
     for part in givens_text.split(";"):
-        name, eq, rest = part.strip().partition("=")
-        name = name.strip()
+        left, eq, right = (x.strip() for x in part.strip().partition("="))
+        name, rest = (right, left) if right in _VARS else (left, right)
         if not eq or name not in _VARS:
             raise ValueError(f"not a given of a known variable: {part.strip()!r}")
         value, _, unit = rest.strip().partition(" ")

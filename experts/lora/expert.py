@@ -2,7 +2,7 @@
 
 It reads the problem text, routes it to skill weights (the trained router, or fixed weights),
 activates the cached composition, and asks the model for the structured problem line
-(``name = value unit ; … => targets``). The engine solves that line, so what the adapter
+(``value unit = name ; … => targets``). The engine solves that line, so what the adapter
 contributes is understanding, and every number it claims is computed exactly from what it read.
 """
 

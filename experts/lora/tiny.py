@@ -1,8 +1,8 @@
 """Tiny causal language models built from a config and a tokenizer trained on local text.
 
 For tests and the composition experiment: nothing is downloaded. The tokenizer is a byte-level
-BPE (exact round trip) with digits split one by one so that numbers are copied digit by digit;
-the model is a Llama of a few layers. Both are saved with ``save_pretrained``, so the folder loads
+BPE (exact round trip) whose merges may join digits, so that a number is a few distinctive tokens
+(see :func:`train_tokenizer`); the model is a Llama of a few layers. Both are saved with ``save_pretrained``, so the folder loads
 like any local model (``AutoModelForCausalLM.from_pretrained(path)``, ``PEOA_LLM=hf:<path>``).
 """
 
@@ -29,23 +29,32 @@ class TinyConfig:
     seed: int = 0
 
 
-def train_tokenizer(corpus: Iterable[str], vocab_size: int = 800) -> Any:
-    """A ``PreTrainedTokenizerFast`` (byte-level BPE, one token per digit) trained on ``corpus``.
+def train_tokenizer(corpus: Iterable[str], vocab_size: int = 800, words: Iterable[str] = ()) -> Any:
+    """A ``PreTrainedTokenizerFast`` (byte-level BPE) trained on ``corpus``.
+
+    Digits are left to the BPE merges (``2059`` may become `` 2`` ``05`` ``9``), not split one
+    per token. A small model copies a number by induction: it finds the token it wrote last in
+    the text and takes the one after. With one token per digit every ``3`` in the text matches
+    and mid-number digits were miscopied (two-skill reading 0.15 against 0.78 with merged digits,
+    1000 steps, docs/BENCHMARKS.md).
+
+    ``words`` (engine variable names such as ``V_dot``) become whole tokens, each with its
+    leading space: naming a quantity is then one choice at one position, and two skills never
+    share a first token (``V`` of ``V_dot`` was the fluid skill's ``V``, and adapters that
+    disagreed there broke composed lines).
 
     >>> tok = train_tokenizer(["density 850 kg/m^3", "velocity 1.2 m/s"], vocab_size=300)
     >>> tok.decode(tok("density 42 kg")["input_ids"])
     'density 42 kg'
+    >>> tok = train_tokenizer(["4 m^3/s = V_dot ; 2 m/s = V"], vocab_size=300, words=["V", "V_dot"])
+    >>> tok.tokenize("4 m^3/s = V_dot")[-1]
+    ' V_dot'
     """
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.Sequence(
-        [
-            pre_tokenizers.Digits(individual_digits=True),
-            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
-        ]
-    )
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
@@ -54,6 +63,9 @@ def train_tokenizer(corpus: Iterable[str], vocab_size: int = 800) -> Any:
         show_progress=False,
     )
     tok.train_from_iterator(corpus, trainer)
+    tok.add_tokens(
+        [AddedToken(" " + w, single_word=True, normalized=False) for w in dict.fromkeys(words)]
+    )
     return PreTrainedTokenizerFast(tokenizer_object=tok, **SPECIAL)
 
 
