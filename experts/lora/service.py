@@ -12,7 +12,15 @@ from typing import Any
 
 from experts.errors import AdapterError
 from experts.lora.compose import save_adapter
-from experts.lora.data import SKILLS, Pair, check_output, get_skill, make_pairs
+from experts.lora.data import (
+    PLACEHOLDER,
+    SKILLS,
+    Pair,
+    check_output,
+    get_skill,
+    make_pairs,
+    target_words,
+)
 from experts.lora.library import ROUTER_DIR, SkillLibrary
 from experts.lora.manifest import Manifest, base_fingerprint, data_hash
 from experts.lora.router import Embed, Router
@@ -56,7 +64,7 @@ def teacher_pairs(pairs: Sequence[Pair], llm: Any) -> tuple[list[Pair], int]:
     from peoa.llm import Message
 
     instruction = (
-        "Rewrite the engineering problem as one line: givens as `name = value unit` separated by "
+        "Rewrite the engineering problem as one line: givens as `value unit = name` separated by "
         "` ; `, then ` => ` and the target names separated by ` , `. Variable names: "
         + ", ".join(
             sorted(
@@ -75,6 +83,29 @@ def teacher_pairs(pairs: Sequence[Pair], llm: Any) -> tuple[list[Pair], int]:
         else:
             rejected += 1
     return kept, rejected
+
+
+def context_token_ids(tokenizer: Any, skill: str) -> set[int]:
+    """Token ids of the other skills' variable names (whole tokens, see ``target_words``): in
+    an adapter's training lines they are context, left to the base (``anchored_loss``)."""
+    own = {g.var for g in get_skill(skill).givens} | set(get_skill(skill).targets)
+    unk = tokenizer.unk_token_id
+    ids = {
+        tokenizer.convert_tokens_to_ids(" " + w)
+        for w in target_words()
+        if w not in own and w not in (PLACEHOLDER, "?")
+    }
+    return {i for i in ids if i is not None and i != unk}
+
+
+def skill_examples(
+    tokenizer: Any, own: Sequence[Pair], others: Sequence[Pair]
+) -> list[tuple[list[int], int]]:
+    """Training examples of ``skill``'s adapter: its own pairs and other texts (other skills,
+    and mixes of it with another), all with their full engine-written lines; what is not the
+    skill's own is anchored to the base by :func:`context_token_ids`."""
+    pairs = [*own, *others]
+    return encode(tokenizer, [p.prompt() for p in pairs], [p.target for p in pairs])
 
 
 def accuracy(model: Any, tokenizer: Any, pairs: Sequence[Pair]) -> float:
@@ -101,6 +132,7 @@ def pretrain_base(
     tok = train_tokenizer(
         [p.prompt() + p.target for p in mix] + [p.placeholder_target() for p in mix],
         config.vocab_size,
+        words=target_words(),
     )
     model = build_model(tok, config)
     ex = encode(tok, [p.prompt() for p in mix], [p.placeholder_target() for p in mix])
@@ -170,7 +202,7 @@ def train_skill(
     skill: str,
     pairs: Sequence[Pair] | None = None,
     *,
-    config: TrainConfig = TrainConfig(steps=500, lr=1e-2),
+    config: TrainConfig = TrainConfig(steps=500, lr=1e-2, anchor=1.0),
     lora: LoraSettings = LoraSettings(),
     n: int = 600,
     n_replay: int = 150,
@@ -194,17 +226,21 @@ def train_skill(
     ]
     model, tok = load_base(base_dir)
     peft_model = add_lora(model, skill, lora)
-    ex = encode(
-        tok,
-        [p.prompt() for p in own + replay],
-        [p.target for p in own] + [p.placeholder_target() for p in replay],
-    )
+    ex = skill_examples(tok, own, replay)
     work = library.root / "_work" / skill
     if not resume and work.exists():
         import shutil
 
         shutil.rmtree(work)
-    losses = train(peft_model, ex, tok.pad_token_id, config, checkpoint_dir=work, progress=progress)
+    losses = train(
+        peft_model,
+        ex,
+        tok.pad_token_id,
+        config,
+        checkpoint_dir=work,
+        progress=progress,
+        context_ids=context_token_ids(tok, skill),
+    )
     held_out = make_pairs([skill], 50, seed=config.seed + 7777)
     acc = accuracy(peft_model, tok, held_out)
     centroid: list[float] = []

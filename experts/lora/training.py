@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     seed: int = 0
     checkpoint_every: int = 100
+    anchor: float = 0.0  # LoRA only: weight of the base-logit anchor (see :func:`anchored_loss`)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,39 @@ def _indices(n: int, batch_size: int, seed: int, step: int) -> list[int]:
     return order[k * batch_size : (k + 1) * batch_size]
 
 
+def anchored_loss(
+    model: Any, batch: dict[str, Any], weight: float, context_ids: Collection[int] = ()
+) -> Any:
+    """The loss of a skill adapter that changes only what its skill needs.
+
+    At each target position where the frozen base already predicts the target token (copying a
+    number), or where the target is one of ``context_ids`` (another skill's variable names: the
+    line's context, never this adapter's to write), the adapter's logits are pulled to the
+    base's (mean squared error, times ``weight``); elsewhere (its own names) it gets
+    cross-entropy. Cross-entropy everywhere keeps rewarding a harder push towards ``q`` on other
+    skills' quantities, so each adapter learned an active "no name here" that overruled the
+    other adapter's names once two were summed (PSEC composition); anchored, an adapter adds
+    nearly nothing where its skill has nothing to say, and it has seen other skills' names
+    around its own.
+    """
+    import torch
+
+    inputs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+    with torch.no_grad(), model.disable_adapter():
+        base = model(**inputs).logits[:, :-1]
+    logits = model(**inputs).logits[:, :-1]
+    labels = batch["labels"][:, 1:]
+    valid = labels != -100
+    same = valid & (base.argmax(-1) == labels)
+    if context_ids:
+        same |= valid & torch.isin(labels, torch.tensor(sorted(context_ids)))
+    new = valid & ~same
+    zero = logits.sum() * 0.0
+    ce = torch.nn.functional.cross_entropy(logits[new], labels[new]) if new.any() else zero
+    mse = ((logits[same] - base[same]) ** 2).mean() if same.any() else zero
+    return ce + weight * mse
+
+
 def train(
     model: Any,
     examples: list[tuple[list[int], int]],
@@ -87,10 +121,13 @@ def train(
     config: TrainConfig = TrainConfig(),
     checkpoint_dir: str | Path | None = None,
     progress: Progress | None = None,
+    context_ids: Collection[int] = (),
 ) -> list[float]:
     """Train the parameters of ``model`` that require grad; returns the loss per step.
 
-    When ``checkpoint_dir`` holds a checkpoint, training resumes from it.
+    When ``checkpoint_dir`` holds a checkpoint, training resumes from it. ``config.anchor`` > 0
+    needs a PeftModel (the base is the model with its adapters disabled); ``context_ids`` are
+    then the tokens it must leave to the base (see :func:`anchored_loss`).
     """
     import torch
 
@@ -99,6 +136,8 @@ def train(
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("the model has no trainable parameters")
+    if config.anchor and not hasattr(model, "disable_adapter"):
+        raise ValueError("an anchored loss needs a PeftModel (the base is its adapters disabled)")
     opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
 
     def lr_at(step: int) -> float:
@@ -126,7 +165,10 @@ def train(
         batch = _batch(
             examples, _indices(len(examples), config.batch_size, config.seed, step), pad_id
         )
-        loss = model(**batch).loss
+        if config.anchor:
+            loss = anchored_loss(model, batch, config.anchor, context_ids)
+        else:
+            loss = model(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()

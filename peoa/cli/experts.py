@@ -322,6 +322,10 @@ def experiment_cmd(
         False, "--quick", help="seconds-long smoke run (numbers not meaningful)"
     ),
     seed: int = typer.Option(0),
+    combined: str = typer.Option(
+        "",
+        help="the held-out two-skill task, e.g. fluid_flow,heat_transfer (default: the config's)",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """PSEC experiment on CPU: base vs single adapters vs router-weighted cat vs linear merge."""
@@ -330,6 +334,14 @@ def experiment_cmd(
     from experts.lora.experiment import ExperimentConfig, run_experiment
 
     cfg = replace(ExperimentConfig.quick() if quick else ExperimentConfig(), seed=seed)
+    if combined:
+        pair = tuple(s.strip() for s in combined.split(","))
+        if len(pair) != 2 or len(set(pair)) != 2 or not set(pair) <= set(cfg.skills):
+            _err.print(
+                f"--combined needs two different skills of {list(cfg.skills)}, got {combined!r}"
+            )
+            raise typer.Exit(2)
+        cfg = replace(cfg, combined=pair)
     with _errors():
         out = run_experiment(workdir, cfg, log=lambda m: _err.print(m))
     if as_json:

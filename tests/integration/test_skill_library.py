@@ -224,20 +224,80 @@ def test_training_resumes_to_the_same_weights(base, tmp_path):
         train(fresh(), [], tok.pad_token_id, cfg)
 
 
+def test_anchored_loss_pulls_to_the_base_where_it_is_right_and_teaches_elsewhere(base):
+    """Where the frozen base already predicts the target token the adapter is pulled to the
+    base's logits (MSE), elsewhere it gets cross-entropy; a plain model cannot be anchored."""
+    from transformers import AutoModelForCausalLM
+
+    from experts.lora.training import _batch, anchored_loss
+
+    base_path, tok, pairs = base
+    ex = encode(tok, [p.prompt() for p in pairs[:4]], [p.target for p in pairs[:4]])
+    batch = _batch(ex, [0, 1, 2, 3], tok.pad_token_id)
+    pm = add_lora(AutoModelForCausalLM.from_pretrained(base_path), "s", LoraSettings(rank=2))
+    # a fresh adapter (B = 0) is the base: no pull, and cross-entropy only where the base is wrong
+    with torch.no_grad():
+        logits = pm(**batch).logits[:, :-1]
+        labels = batch["labels"][:, 1:]
+        wrong = (labels != -100) & (logits.argmax(-1) != labels)
+        ce = torch.nn.functional.cross_entropy(logits[wrong], labels[wrong])
+        assert torch.isclose(anchored_loss(pm, batch, 1.0), ce, rtol=1e-5)
+        # tokens named as context are left to the base even where it is wrong: nothing to learn
+        context = set(labels[wrong].tolist())
+        assert anchored_loss(pm, batch, 1.0, context_ids=context) == 0
+        for n, p in pm.named_parameters():
+            if "lora_B" in n:
+                p.normal_(0, 0.5)
+        moved = anchored_loss(pm, batch, 1.0) - anchored_loss(pm, batch, 0.0)
+    assert moved > 0  # the adapter now changes logits the base had right: it is pulled back
+    with pytest.raises(ValueError, match="anchored loss needs a PeftModel"):
+        train(
+            AutoModelForCausalLM.from_pretrained(base_path),
+            ex,
+            tok.pad_token_id,
+            TrainConfig(steps=1, anchor=1.0),
+        )
+
+
+def test_variable_names_are_whole_tokens_and_round_trip():
+    from experts.lora.data import target_words
+
+    words = target_words()
+    assert {"V", "V_dot", "T_in", "T_out", "q", "?"} <= set(words)
+    pairs = make_pairs(["fluid_flow", "pumps"], 10, seed=5)
+    tok = train_tokenizer([p.prompt() + p.target for p in pairs], vocab_size=400, words=words)
+    for p in pairs:
+        for line in (p.target, p.placeholder_target(), p.prompt()):
+            assert tok.decode(tok(line, add_special_tokens=False)["input_ids"]) == line
+        pieces = tok.tokenize(p.target)
+        assert " V_dot" in pieces and " V" in pieces  # one token each, no shared first token
+    assert tok.tokenize("Very quick")[0] != " V"  # only whole words
+    from experts.lora.service import context_token_ids
+
+    context = context_token_ids(tok, "fluid_flow")  # other skills' names: left to the base
+    assert tok.convert_tokens_to_ids(" V_dot") in context
+    assert not {tok.convert_tokens_to_ids(w) for w in (" V", " Re", " q", " ?")} & context
+
+
 def test_engine_is_the_teacher_and_the_judge():
     pairs = make_pairs(["fluid_flow", "heat_transfer"], 5, seed=3)
     for p in pairs:
         assert set(p.answers) == {"Re", "Q_dot"} and check_output(p.target, p)
         first = p.target.split(" ; ")[0]
-        name, _, rest = first.partition(" = ")
+        rest, _, name = first.partition(" = ")  # the student's order: value unit = name
         value, unit = rest.split(" ", 1)
-        wrong = p.target.replace(first, f"{name} = {float(value) * 2:g} {unit}", 1)
+        wrong = p.target.replace(first, f"{float(value) * 2:g} {unit} = {name}", 1)
         assert not check_output(wrong, p)  # a misread number is caught by the engine
-    assert " ; ".join(["q"] * 8) not in pairs[0].placeholder_target()
+        # the usual order (a teacher LLM's) reads the same
+        swapped = " ; ".join(
+            "{2} = {0}".format(*g.partition(" = ")) for g in p.target.split(" => ")[0].split(" ; ")
+        )
+        assert check_output(swapped + " => " + p.target.split(" => ")[1], p)
+    placeholder = pairs[0].placeholder_target()
+    assert placeholder.count("= q") == 8 and placeholder.endswith("=> ? , ?")
     kept = pairs[0].placeholder_target(("fluid_flow",))
-    assert ("rho =" in kept and "cp =" not in kept and kept.endswith("Re , ?")) or kept.endswith(
-        "? , Re"
-    )
+    assert "= rho" in kept and "= cp" not in kept and kept.count("= q") == 4
+    assert kept.endswith("=> Re , ?")
     with pytest.raises(ValueError, match="not a given of a known variable: 'velocity = 3 m/s'"):
         parse_output("velocity = 3 m/s => Re")
     with pytest.raises(ValueError, match="bad quantity '3 zorks/s' for V"):
@@ -415,7 +475,8 @@ def test_experiment_quick_run_has_the_contract_shape(peoa_env, tmp_path):
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert {"base", "single", "composed_cat", "merged_linear", "router_accuracy"} <= set(out)
-    tasks = {"fluid_flow", "heat_transfer", "pumps", "fluid_flow+heat_transfer"}
+    assert out["two_skill_task"] == "fluid_flow+pumps"
+    tasks = {"fluid_flow", "heat_transfer", "pumps", "fluid_flow+pumps"}
     assert set(out["base"]) == tasks and set(out["single"]) == {
         "fluid_flow",
         "heat_transfer",
@@ -427,6 +488,10 @@ def test_experiment_quick_run_has_the_contract_shape(peoa_env, tmp_path):
         "heat_transfer",
         "pumps",
     ]
+    bad = CliRunner().invoke(
+        app, ["experts", "experiment", "--quick", "--combined", "pumps,optics", "--workdir", "y"]
+    )
+    assert bad.exit_code == 2 and "'pumps,optics'" in bad.output
 
 
 def test_sdk_registers_the_library_as_a_lazy_expert(peoa_env, base, tmp_path):
