@@ -204,6 +204,9 @@ def train_cmd(
     steps: int = typer.Option(500, min=1),
     lr: float = typer.Option(1e-2, min=0.0),
     rank: int = typer.Option(8, min=1),
+    anchor: float = typer.Option(
+        1.0, min=0.0, help="base-logit anchor of the loss (0: plain cross-entropy)"
+    ),
     fresh: bool = typer.Option(False, "--fresh", help="ignore checkpoints of an earlier run"),
     quiet: bool = typer.Option(False, "--quiet"),
     library: Path | None = LibOpt,
@@ -221,7 +224,7 @@ def train_cmd(
             base_dir,
             skill,
             pairs,
-            config=TrainConfig(steps=steps, lr=lr),
+            config=TrainConfig(steps=steps, lr=lr, anchor=anchor),
             lora=LoraSettings(rank=rank, alpha=2 * rank),
             resume=not fresh,
             progress=bar,

@@ -397,6 +397,15 @@ def test_experts_cli(peoa_env, tmp_path, base):
     r = runner.invoke(app, ["experts", "list", "--json", "--library", lib])
     assert r.exit_code == 0 and json.loads(r.stdout)["lora"] == []
     assert "equations" in {t["name"] for t in json.loads(r.stdout)["tools"]}
+    # train a skill into a scratch library (anchored loss by default, plain with --anchor 0)
+    scratch = str(tmp_path / "scratch")
+    for anchor in ("1", "0"):
+        args = ["experts", "train", "pumps", "--data", str(tmp_path / "d.jsonl"), "--steps", "2"]
+        args += ["--anchor", anchor, "--fresh", "--quiet", "--library", scratch]
+        r = runner.invoke(app, [*args, "--base", str(base[0])])
+        assert r.exit_code == 0, r.output
+        assert {"final_loss", "held_out_accuracy"} <= set(json.loads(r.stdout.splitlines()[-1]))
+    assert SkillLibrary(scratch).names() == ["pumps"]
     r = runner.invoke(app, ["experts", "remove", "pumps", "--library", lib])
     assert r.exit_code == 2 and "unknown skill 'pumps'" in r.output
     r = runner.invoke(app, ["experts", "make-data", "optics", "--out", str(tmp_path / "x.jsonl")])
