@@ -88,22 +88,18 @@ def teacher_pairs(pairs: Sequence[Pair], llm: Any) -> tuple[list[Pair], int]:
 def context_token_ids(tokenizer: Any, skill: str) -> set[int]:
     """Token ids of the other skills' variable names (whole tokens, see ``target_words``): in
     an adapter's training lines they are context, left to the base (``anchored_loss``)."""
-    own = {g.var for g in get_skill(skill).givens} | set(get_skill(skill).targets)
-    unk = tokenizer.unk_token_id
-    ids = {
-        tokenizer.convert_tokens_to_ids(" " + w)
-        for w in target_words()
-        if w not in own and w not in (PLACEHOLDER, "?")
-    }
-    return {i for i in ids if i is not None and i != unk}
+    spec = get_skill(skill)
+    keep = {g.var for g in spec.givens} | set(spec.targets) | {PLACEHOLDER, "?"}
+    ids = {tokenizer.convert_tokens_to_ids(" " + w) for w in target_words() if w not in keep}
+    return ids - {None, tokenizer.unk_token_id}
 
 
 def skill_examples(
     tokenizer: Any, own: Sequence[Pair], others: Sequence[Pair]
 ) -> list[tuple[list[int], int]]:
-    """Training examples of ``skill``'s adapter: its own pairs and other texts (other skills,
+    """Training examples of a skill's adapter: its own pairs and other texts (other skills,
     and mixes of it with another), all with their full engine-written lines; what is not the
-    skill's own is anchored to the base by :func:`context_token_ids`."""
+    skill's own is anchored to the base through :func:`context_token_ids`."""
     pairs = [*own, *others]
     return encode(tokenizer, [p.prompt() for p in pairs], [p.target for p in pairs])
 

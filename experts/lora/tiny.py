@@ -2,8 +2,9 @@
 
 For tests and the composition experiment: nothing is downloaded. The tokenizer is a byte-level
 BPE (exact round trip) whose merges may join digits, so that a number is a few distinctive tokens
-(see :func:`train_tokenizer`); the model is a Llama of a few layers. Both are saved with ``save_pretrained``, so the folder loads
-like any local model (``AutoModelForCausalLM.from_pretrained(path)``, ``PEOA_LLM=hf:<path>``).
+(see :func:`train_tokenizer`); the model is a Llama of a few layers. Both are saved with
+``save_pretrained``, so the folder loads like any local model
+(``AutoModelForCausalLM.from_pretrained(path)``, ``PEOA_LLM=hf:<path>``).
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def _indices(n: int, batch_size: int, seed: int, step: int) -> list[int]:
 
 
 def anchored_loss(
-    model: Any, batch: dict[str, Any], weight: float, context_ids: Collection[int] = ()
+    model: Any, batch: dict[str, Any], weight: float, context_ids: Collection[int] | Any = ()
 ) -> Any:
     """The loss of a skill adapter that changes only what its skill needs.
 
@@ -105,8 +105,11 @@ def anchored_loss(
     labels = batch["labels"][:, 1:]
     valid = labels != -100
     same = valid & (base.argmax(-1) == labels)
-    if context_ids:
-        same |= valid & torch.isin(labels, torch.tensor(sorted(context_ids)))
+    if len(context_ids):
+        context = torch.as_tensor(
+            context_ids if isinstance(context_ids, torch.Tensor) else sorted(context_ids)
+        )
+        same |= valid & torch.isin(labels, context)
     new = valid & ~same
     zero = logits.sum() * 0.0
     ce = torch.nn.functional.cross_entropy(logits[new], labels[new]) if new.any() else zero
@@ -139,6 +142,7 @@ def train(
     if config.anchor and not hasattr(model, "disable_adapter"):
         raise ValueError("an anchored loss needs a PeftModel (the base is its adapters disabled)")
     opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+    context = torch.tensor(sorted(context_ids), dtype=torch.long)  # once, not per step
 
     def lr_at(step: int) -> float:
         if step < config.warmup:
@@ -166,7 +170,7 @@ def train(
             examples, _indices(len(examples), config.batch_size, config.seed, step), pad_id
         )
         if config.anchor:
-            loss = anchored_loss(model, batch, config.anchor, context_ids)
+            loss = anchored_loss(model, batch, config.anchor, context)
         else:
             loss = model(**batch).loss
         loss.backward()
