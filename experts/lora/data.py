@@ -5,22 +5,26 @@ of them (phrasings and units, US customary included) and how a question asks for
 :func:`make_pairs` draws values, writes a problem text, and keeps the pair only when the engine
 solves the structured problem; the pair's ``answers`` are the engine's values [SI].
 
-The student's output is a structured problem on one line, givens in text order (each value, its
-unit, then the variable it is), then targets::
+The student's output is a structured problem on one line: each clause of the text that states a
+given, copied as written and followed by the variable it is; then each question, copied and
+followed by its target::
 
-    850 kg/m^3 = rho ; 1.2 m/s = V ; 10 cm = D ; 0.02 Pa*s = mu => Re
+    Its density is 850 kg/m^3 = rho ; it flows at 1.2 m/s = V ; … => Find the Reynolds number. = Re
 
-The value comes first because a small model names a quantity from the words just before it in
-the text, and it can only look there once it has found (copied) the value: written name-first,
-a 2-layer model named by unit dimension alone and could not tell ``T_in`` from ``T_out``. The
-parser also takes the usual ``name = value unit`` order (a teacher LLM's lines).
+Copying the clause first makes naming a local decision on words the student has just written.
+Named from the text alone, a small model had to find the clause of each value again, and two
+adapters that each learned that search broke each other once composed (PSEC): with copied
+clauses, and a base that already names some skills' quantities (:data:`BASE_SKILLS`), two
+composed adapters solve half of a held-out two-skill task that each alone never solves
+(docs/BENCHMARKS.md). The parser also takes bare ``value unit = name`` and the usual
+``name = value unit`` (a teacher LLM's lines), and bare target names.
 :func:`check_output` parses such a line, solves it with the engine and compares with the
 teacher's answers, so accuracy is judged by the engine, never by string match.
 
 >>> pairs = make_pairs(["fluid_flow"], 2, seed=0)
->>> pairs[0].target.endswith("=> Re")
+>>> pairs[0].target.endswith(" = Re")
 True
->>> pairs[0].target.split(" ; ")[0].split(" = ")[1] in {"rho", "V", "D", "mu"}
+>>> pairs[0].target.split(" ; ")[0].rpartition(" = ")[2] in {"rho", "V", "D", "mu"}
 True
 >>> check_output(pairs[0].target, pairs[0])
 True
@@ -28,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Sequence
@@ -227,6 +232,85 @@ register_skill(
 )
 
 
+register_skill(
+    SkillSpec(
+        "ideal_gas",
+        "ideal gas: volume of a gas from its pressure, temperature and amount",
+        (
+            "A tank holds an ideal gas.",
+            "Nitrogen gas fills a vessel.",
+            "Air is stored in a cylinder.",
+        ),
+        (
+            GivenSpec(
+                "P",
+                (("kPa", 100, 900), ("bar", 1, 9), ("psi", 15, 130)),
+                ("the gas pressure is {q}", "it is kept at {q}", "at a pressure of {q}"),
+            ),
+            GivenSpec(
+                "T",
+                (("degC", 10, 200), ("K", 290, 470), ("degF", 50, 390)),
+                ("the gas temperature is {q}", "its temperature is {q}", "it sits at {q}"),
+            ),
+            GivenSpec(
+                "n",
+                (("mol", 1, 90), ("kmol", 0.01, 0.9)),
+                ("it holds {q} of gas", "the amount of gas is {q}", "{q} of gas are present"),
+            ),
+        ),
+        {
+            "Vol": (
+                "Find the volume.",
+                "What volume does the gas take?",
+                "Determine the tank volume.",
+            )
+        },
+        tag="properties",
+    )
+)
+
+register_skill(
+    SkillSpec(
+        "cstr",
+        "first-order reaction in a CSTR: conversion from the rate constant and space time",
+        (
+            "A first-order reaction runs in a CSTR.",
+            "A stirred tank reactor converts a feed.",
+            "A reaction takes place in a mixed-flow reactor.",
+        ),
+        (
+            GivenSpec(
+                "k_r",
+                (("1/s", 0.001, 0.5), ("1/min", 0.05, 20), ("1/h", 1, 500)),
+                ("the rate constant is {q}", "with k of {q}", "the first-order constant is {q}"),
+            ),
+            GivenSpec(
+                "tau",
+                (("s", 10, 900), ("min", 0.5, 30), ("h", 0.05, 2)),
+                (
+                    "the CSTR space time is {q}",
+                    "the stirred tank residence time is {q}",
+                    "space time in the CSTR {q}",
+                ),
+            ),
+        ),
+        {
+            "X": (
+                "Find the conversion.",
+                "What conversion is reached?",
+                "Determine the fractional conversion.",
+            )
+        },
+        tag="kinetics",
+    )
+)
+
+# Skills a tiny base learns to name in its pre-training, as a pretrained model comes with some
+# general naming ability: adapters then need only their own names, and two of them add up
+# (docs/BENCHMARKS.md). Adapters are trained for the other skills.
+BASE_SKILLS = ("ideal_gas", "cstr")
+
+
 class Pair(BaseModel):
     """One teacher–student pair: problem text → structured problem (``target``).
 
@@ -243,25 +327,26 @@ class Pair(BaseModel):
         return self.text + PROMPT_END
 
     def placeholder_target(self, keep: tuple[str, ...] = ()) -> str:
-        """The base model's pre-training target: same givens, names ``q`` and targets ``?``,
-        except those of the skills in ``keep``, which keep their names."""
+        """The base model's pre-training target: the same copied clauses and questions, each
+        named ``q``, except the variables of the skills in ``keep``, which keep their names."""
         names = {
             v for s in keep for v in (*(g.var for g in get_skill(s).givens), *get_skill(s).targets)
         }
-        givens, _, targets = self.target.partition(" => ")
-        parts = []
-        for g in givens.split(" ; "):
-            value, _, name = g.rpartition(" = ")
-            parts.append(f"{value} = {name if name in names else PLACEHOLDER}")
-        tail = [t if t in names else "?" for t in targets.split(" , ")]
-        return " ; ".join(parts) + " => " + " , ".join(tail)
+        halves = []
+        for half in self.target.split(" => "):
+            parts = []
+            for part in half.split(" ; "):
+                clause, _, name = part.rpartition(" = ")
+                parts.append(f"{clause} = {name if name in names else PLACEHOLDER}")
+            halves.append(" ; ".join(parts))
+        return " => ".join(halves)
 
 
 def target_words() -> list[str]:
     """The words of structured lines that a tokenizer should keep whole: every registered
-    skill's variable names, the placeholder ``q`` and the unknown target ``?``."""
+    skill's variable names and the placeholder ``q``."""
     names = [n for s in SKILLS.values() for n in (*(g.var for g in s.givens), *s.targets)]
-    return list(dict.fromkeys([*names, PLACEHOLDER, "?"]))
+    return list(dict.fromkeys([*names, PLACEHOLDER]))
 
 
 def _fmt(x: float) -> str:
@@ -300,14 +385,16 @@ def make_pairs(skills: Sequence[str], n: int, seed: int = 0) -> list[Pair]:
         drawn = [_draw(rng, s) for s in specs]
         if any(d is None for d in drawn):
             continue
-        clauses = [(g, v, u, rng.choice(g.phrases)) for d in drawn if d for g, v, u in d]
-        rng.shuffle(clauses)
+        givens = [
+            (g.var, rng.choice(g.phrases).format(q=f"{v} {u}")) for d in drawn if d for g, v, u in d
+        ]
+        rng.shuffle(givens)
+        givens[0] = (givens[0][0], givens[0][1][0].upper() + givens[0][1][1:])
         opener = rng.choice(specs[0].openers)
-        body = "; ".join(p.format(q=f"{v} {u}") for _, v, u, p in clauses)
         questions = [(t, rng.choice(s.questions[t])) for s in specs for t in s.targets]
-        text = f"{opener} {body[0].upper()}{body[1:]}. " + " ".join(q for _, q in questions)
-        target = " ; ".join(f"{v} {u} = {g.var}" for g, v, u, _ in clauses)
-        target += " => " + " , ".join(t for t, _ in questions)
+        text = f"{opener} {'; '.join(c for _, c in givens)}. " + " ".join(q for _, q in questions)
+        target = " ; ".join(f"{c} = {name}" for name, c in givens)
+        target += " => " + " ; ".join(f"{q} = {t}" for t, q in questions)
         answers = solve_target(target, text)
         if answers is None:
             continue
@@ -318,31 +405,50 @@ def make_pairs(skills: Sequence[str], n: int, seed: int = 0) -> list[Pair]:
 def parse_output(line: str) -> tuple[dict[str, float], list[str]]:
     """Givens [SI] and targets from a structured line; raises ValueError naming the bad part.
 
-    Each given is ``value unit = name`` (the student's order) or ``name = value unit``.
+    Each given is a clause holding ``value unit``, then ``= name`` (the student's lines), or
+    ``name = value unit``; the quantity is the first number in the clause followed by a unit of
+    the variable's dimension. Each target is ``question = name`` or a bare name (targets are
+    separated by ``;``, or by ``,`` between bare names).
 
-    >>> parse_output("2 cP = mu ; rho = 850 kg/m^3 => Re")
+    >>> parse_output("At 20 degC its viscosity is 2 cP = mu ; rho = 850 kg/m^3 => Re")
     ({'mu': 0.002, 'rho': 850.0}, ['Re'])
+    >>> parse_output("0.5 m = D => What is the Reynolds number? = Re ; Find the power. = W_shaft")
+    ({'D': 0.5}, ['Re', 'W_shaft'])
     """
     givens_text, sep, targets_text = line.strip().partition("=>")
     if not sep:
         raise ValueError(f"no '=>' before the targets in {line!r}")
     knowns: dict[str, float] = {}
     for part in givens_text.split(";"):
-        left, eq, right = (x.strip() for x in part.strip().partition("="))
-        name, rest = (right, left) if right in _VARS else (left, right)
+        left, eq, right = (x.strip() for x in part.strip().rpartition("="))
+        name, clause = (right, left) if right in _VARS else (left, right)
         if not eq or name not in _VARS:
             raise ValueError(f"not a given of a known variable: {part.strip()!r}")
-        value, _, unit = rest.strip().partition(" ")
-        try:
-            knowns[name] = float(
-                to_unit(quantity(float(value), unit.strip()), _VARS[name].unit).magnitude
-            )
-        except Exception as e:  # any unit or number error: the student wrote nonsense
-            raise ValueError(f"bad quantity {rest.strip()!r} for {name}: {e}") from e
-    targets = [t.strip() for t in targets_text.split(",") if t.strip()]
+        knowns[name] = _clause_value(clause, name)
+    targets = []
+    for part in targets_text.split(";"):
+        named = part.rpartition("=")[2] if "=" in part else part
+        targets += [t.strip() for t in named.split(",") if t.strip()]
     if not targets or any(t not in _VARS for t in targets):
         raise ValueError(f"unknown targets in {targets_text.strip()!r}")
     return knowns, targets
+
+
+def _clause_value(clause: str, name: str) -> float:
+    """The value [SI] of variable ``name`` stated in ``clause``: the first number followed by a
+    unit of the variable's dimension (a clause may hold other numbers, such as a temperature)."""
+    words = clause.split()
+    error: Exception | None = None
+    for value, unit in itertools.pairwise(words):
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        try:
+            return float(to_unit(quantity(number, unit), _VARS[name].unit).magnitude)
+        except Exception as e:  # any unit error: try the next number, report the first
+            error = error or e
+    raise ValueError(f"bad quantity {clause!r} for {name}: {error or 'no number and unit'}")
 
 
 def solve_target(line: str, text: str) -> dict[str, float] | None:

@@ -1,19 +1,21 @@
 """The PSEC composition experiment on CPU with a tiny base built and trained here.
 
-1. Pre-train a tiny base on the general part of every task: read each quantity of an engineering
-   text and copy it with its unit (names are the placeholder ``q``). Its texts are fresh
-   (``n_base`` per task, single skills and every pairing): a small pool is memorised and long
-   texts are then miscopied.
+1. Pre-train a tiny base on the general part of every task: copy each clause and question of an
+   engineering text and name it, with the names of the ``base_skills`` (its general naming
+   ability, as a pretrained model has) and the placeholder ``q`` for every other skill. Its
+   texts are fresh (``n_base`` per single skill, ``n_pair`` per pairing of any two skills): a
+   small pool is memorised and long texts are then miscopied.
 2. Train one LoRA adapter per skill on engine-verified pairs (naming the quantities and targets
    of that skill), base frozen. Its data also holds other skills' texts and texts that mix it
    with another skill (never the held-out pairing), with their full lines: where the line is
    not the skill's own (copied numbers, other skills' names) the loss pulls the adapter to the
    base's logits (``training.anchored_loss``). An adapter learns to change its own names and
    add nothing elsewhere, which is what lets adapters add.
-3. Train the router on labelled single-skill subtasks.
+3. Train the router on labelled subtasks: single skills and the pairings the adapters saw.
 4. Evaluate, with the engine judging every output, on each skill alone and on a held-out task
    that needs two skills together (never trained): the base, each single adapter, the
-   router-weighted ``cat`` composition and the ``linear`` merge of the same weights.
+   router-weighted ``cat`` composition (kept skills at full strength; and, for comparison, in
+   proportion to α) and the ``linear`` merge of the same weights.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from experts.lora.compose import CompositionCache, save_adapter
-from experts.lora.data import Pair, make_pairs
+from experts.lora.data import BASE_SKILLS, Pair, make_pairs
 from experts.lora.library import ROUTER_DIR, SkillLibrary
 from experts.lora.router import Router
 from experts.lora.service import (
@@ -50,13 +52,15 @@ class ExperimentConfig:
 
     skills: tuple[str, ...] = ("fluid_flow", "heat_transfer", "pumps")
     combined: tuple[str, ...] = ("fluid_flow", "pumps")
+    base_skills: tuple[str, ...] = BASE_SKILLS  # named by the base itself; no adapters
     n_train: int = 600
     n_replay: int = 300
     n_test: int = 100
     n_router: int = 150
-    n_base: int = 3000
-    base_steps: int = 1500
-    lora_steps: int = 500
+    n_base: int = 2000
+    n_pair: int = 800
+    base_steps: int = 1200
+    lora_steps: int = 350
     base_lr: float = 3e-3
     lora_lr: float = 1e-2
     anchor: float = 1.0  # base-logit anchor of the adapters' loss (training.anchored_loss)
@@ -73,6 +77,7 @@ class ExperimentConfig:
             n_test=8,
             n_router=20,
             n_base=40,
+            n_pair=10,
             base_steps=20,
             lora_steps=10,
             tiny=TinyConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=1),
@@ -123,14 +128,17 @@ def run_experiment(
     train_sets = {
         s: make_pairs([s], cfg.n_train, seed=cfg.seed * 100 + i) for i, s in enumerate(cfg.skills)
     }
+    if shared := set(cfg.base_skills) & set(cfg.skills):
+        raise ValueError(f"skills {sorted(shared)} are both base skills and adapter skills")
+    everything = (*cfg.skills, *cfg.base_skills)
     base_mix = [
         p
-        for i, s in enumerate(cfg.skills)
+        for i, s in enumerate(everything)
         for p in make_pairs([s], cfg.n_base, seed=cfg.seed * 100 + 10 + i)
     ]
+    for j, (a, b) in enumerate(itertools.combinations(everything, 2)):
+        base_mix += make_pairs([a, b], cfg.n_pair, seed=cfg.seed * 100 + 20 + j)
     pairings = list(itertools.combinations(cfg.skills, 2))
-    for j, (a, b) in enumerate(pairings):
-        base_mix += make_pairs([a, b], cfg.n_base // 2, seed=cfg.seed * 100 + 50 + j)
     # mixed texts for the adapters: every pairing but the held-out one
     mixed = {
         pair: make_pairs(list(pair), cfg.n_replay, seed=cfg.seed * 100 + 60 + j)
@@ -146,7 +154,10 @@ def run_experiment(
     say(f"pre-training the base on {len(base_mix)} texts")
     t = time.perf_counter()
     model, tok = pretrain_base(
-        base_mix, cfg.tiny, TrainConfig(steps=cfg.base_steps, lr=cfg.base_lr, seed=cfg.seed)
+        base_mix,
+        cfg.tiny,
+        TrainConfig(steps=cfg.base_steps, lr=cfg.base_lr, seed=cfg.seed),
+        named=cfg.base_skills,
     )
     timings["base_train"] = time.perf_counter() - t
     base_dir = save_model(model, tok, work / "base", cfg.tiny)
@@ -193,29 +204,40 @@ def run_experiment(
 
         embed = shared_embedder().encode
     t = time.perf_counter()
+    # labelled subtasks: single skills and the pairings the adapters saw (never the held-out one)
     router_train = [
         p
         for i, s in enumerate(cfg.skills)
         for p in make_pairs([s], cfg.n_router, seed=cfg.seed * 100 + 90 + i)
     ]
+    for j, pair in enumerate(mixed):
+        router_train += make_pairs(list(pair), cfg.n_router // 2, seed=cfg.seed * 100 + 95 + j)
     router = Router(list(cfg.skills))
     router.fit(embed([p.text for p in router_train]), [p.skills for p in router_train])
     router.save(library.root / ROUTER_DIR)
     test_texts = {task: [p.text for p in ps] for task, ps in tests.items()}
-    routed = {task: router.route(embed(texts)) for task, texts in test_texts.items()}
+    test_emb = {task: embed(texts) for task, texts in test_texts.items()}
+    routed = {task: router.route(e) for task, e in test_emb.items()}
+    proportional = {task: router.route(e, strength="proportional") for task, e in test_emb.items()}
     hits = [set(w) == set(sk) for task, sk in tasks.items() for w in routed[task]]
     results["router_accuracy"] = sum(hits) / len(hits)
     timings["router"] = time.perf_counter() - t
 
-    # 4. compositions with the router's weights
-    for label, combination in (("composed_cat", "cat"), ("merged_linear", "linear")):
+    # 4. compositions with the router's weights (kept skills at full strength, and in proportion
+    # to α for comparison)
+    runs = (
+        ("composed_cat", "cat", routed),
+        ("composed_cat_proportional", "cat", proportional),
+        ("merged_linear", "linear", routed),
+    )
+    for label, combination, weights in runs:
         cache = CompositionCache(peft_model, capacity=16, combination=combination)
         t = time.perf_counter()
         results[label] = {
-            task: routed_accuracy(cache, tok, tests[task], routed[task]) for task in tasks
+            task: routed_accuracy(cache, tok, tests[task], weights[task]) for task in tasks
         }
         timings[label] = time.perf_counter() - t
-        results.setdefault("cache", {})[combination] = {"hits": cache.hits, "misses": cache.misses}
+        results.setdefault("cache", {})[label] = {"hits": cache.hits, "misses": cache.misses}
         say(f"{label}: {results[label]}")
     timings["total"] = time.perf_counter() - t0
     results["two_skill_task"] = "+".join(cfg.combined)

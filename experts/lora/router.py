@@ -1,7 +1,11 @@
 """The context-aware module: subtask text → sentence embedding → small MLP → α over skills.
 
-α is a softmax with temperature; the top-k skills are kept and scaled by the largest, so the
-strongest skill runs at its trained strength (α=1) and a second one in proportion. Trained from
+α is a softmax with temperature; the top-k skills are kept when their α is at least
+``min_weight`` times the largest. A kept skill runs at its trained strength (weight 1,
+``strength="full"``, the default) or in proportion to α (``"proportional"``: the largest at 1).
+Adapters are trained at strength 1, and measured, a weaker second adapter loses its names to the
+stronger one: two-skill accuracy 0.78 at weights (1, 1) against 0 at (1, 0.8)
+(docs/BENCHMARKS.md). Trained from
 labelled subtasks (a text and the skills it needs). Without a trained router, :func:`lorahub_search`
 finds α gradient-free from a few solved examples (LoraHub, arXiv 2307.13269).
 """
@@ -17,6 +21,7 @@ import numpy as np
 from experts.errors import UnknownSkillError
 
 Embed = Callable[[Sequence[str]], np.ndarray]
+STRENGTHS = ("full", "proportional")
 
 
 class Router:
@@ -29,7 +34,8 @@ class Router:
     hidden : hidden width
     temperature : softmax temperature (lower: sharper)
     top_k : at most this many skills per subtask
-    min_weight : skills scaled below this are dropped
+    min_weight : skills whose α is below this fraction of the largest are dropped
+    strength : ``"full"`` (kept skills at weight 1) or ``"proportional"`` (α / largest α)
     """
 
     def __init__(
@@ -41,6 +47,7 @@ class Router:
         top_k: int = 2,
         min_weight: float = 0.25,
         seed: int = 0,
+        strength: str = "full",
     ) -> None:
         import torch
 
@@ -50,6 +57,9 @@ class Router:
             raise ValueError(
                 f"bad router settings temperature={temperature} top_k={top_k} min_weight={min_weight}"
             )
+        if strength not in STRENGTHS:
+            raise ValueError(f"router strength must be one of {STRENGTHS}, got {strength!r}")
+        self.strength = strength
         self.skills = list(skills)
         self.dim, self.hidden = dim, hidden
         self.temperature, self.top_k, self.min_weight = temperature, top_k, min_weight
@@ -98,16 +108,22 @@ class Router:
             logits = self.net(torch.tensor(np.asarray(embeddings, dtype=np.float32)))
             return torch.softmax(logits / self.temperature, dim=-1).numpy()
 
-    def weights(self, alpha: np.ndarray) -> dict[str, float]:
-        """Composition weights from one α row: top-k, scaled by the largest, small ones dropped."""
+    def weights(self, alpha: np.ndarray, strength: str | None = None) -> dict[str, float]:
+        """Composition weights from one α row: the top-k skills whose α is at least
+        ``min_weight`` of the largest, at weight 1 or α / largest (``strength``, default the
+        router's)."""
+        strength = strength or self.strength
+        if strength not in STRENGTHS:
+            raise ValueError(f"router strength must be one of {STRENGTHS}, got {strength!r}")
         order = np.argsort(-alpha)[: self.top_k]
         top = float(alpha[order[0]])
         out = {self.skills[i]: float(alpha[i]) / top for i in order}
-        return {s: w for s, w in out.items() if w >= self.min_weight}
+        kept = {s: w for s, w in out.items() if w >= self.min_weight}
+        return kept if strength == "proportional" else dict.fromkeys(kept, 1.0)
 
-    def route(self, embeddings: np.ndarray) -> list[dict[str, float]]:
-        """Composition weights per subtask."""
-        return [self.weights(a) for a in self.alphas(embeddings)]
+    def route(self, embeddings: np.ndarray, strength: str | None = None) -> list[dict[str, float]]:
+        """Composition weights per subtask (see :meth:`weights`)."""
+        return [self.weights(a, strength) for a in self.alphas(embeddings)]
 
     def save(self, folder: str | Path) -> Path:
         """Write ``router.pt`` and ``router.json`` into ``folder``."""
@@ -118,7 +134,7 @@ class Router:
         torch.save(self.net.state_dict(), out / "router.pt")
         meta = {
             k: getattr(self, k)
-            for k in ("skills", "dim", "hidden", "temperature", "top_k", "min_weight")
+            for k in ("skills", "dim", "hidden", "temperature", "top_k", "min_weight", "strength")
         }
         (out / "router.json").write_text(json.dumps(meta, indent=1))
         return out

@@ -13,6 +13,7 @@ from typing import Any
 from experts.errors import AdapterError
 from experts.lora.compose import save_adapter
 from experts.lora.data import (
+    BASE_SKILLS,
     PLACEHOLDER,
     SKILLS,
     Pair,
@@ -64,8 +65,10 @@ def teacher_pairs(pairs: Sequence[Pair], llm: Any) -> tuple[list[Pair], int]:
     from peoa.llm import Message
 
     instruction = (
-        "Rewrite the engineering problem as one line: givens as `value unit = name` separated by "
-        "` ; `, then ` => ` and the target names separated by ` , `. Variable names: "
+        "Rewrite the engineering problem as one line: each clause that states a given, copied "
+        "from the text and followed by `= name` (e.g. `the density is 850 kg/m^3 = rho`), "
+        "separated by ` ; `; then ` => ` and each question, copied and followed by `= name` of "
+        "its target, separated by ` ; `. Variable names: "
         + ", ".join(
             sorted(
                 {g.var for s in SKILLS.values() for g in s.givens}
@@ -89,7 +92,7 @@ def context_token_ids(tokenizer: Any, skill: str) -> set[int]:
     """Token ids of the other skills' variable names (whole tokens, see ``target_words``): in
     an adapter's training lines they are context, left to the base (``anchored_loss``)."""
     spec = get_skill(skill)
-    keep = {g.var for g in spec.givens} | set(spec.targets) | {PLACEHOLDER, "?"}
+    keep = {g.var for g in spec.givens} | set(spec.targets) | {PLACEHOLDER}
     ids = {tokenizer.convert_tokens_to_ids(" " + w) for w in target_words() if w not in keep}
     return ids - {None, tokenizer.unk_token_id}
 
@@ -123,15 +126,20 @@ def pretrain_base(
     config: TinyConfig,
     train_config: TrainConfig,
     progress: Progress | None = None,
+    named: Sequence[str] = (),
 ) -> tuple[Any, Any]:
-    """A tokenizer trained on ``mix`` and a tiny model pre-trained on its general reading task."""
+    """A tokenizer trained on ``mix`` and a tiny model pre-trained on its general reading task:
+    copy each clause and question, naming the quantities of the ``named`` skills and writing
+    ``q`` for every other."""
+    keep = tuple(named)
+    for s in keep:
+        get_skill(s)
+    targets = [p.placeholder_target(keep) for p in mix]
     tok = train_tokenizer(
-        [p.prompt() + p.target for p in mix] + [p.placeholder_target() for p in mix],
-        config.vocab_size,
-        words=target_words(),
+        [p.prompt() + p.target for p in mix] + targets, config.vocab_size, words=target_words()
     )
     model = build_model(tok, config)
-    ex = encode(tok, [p.prompt() for p in mix], [p.placeholder_target() for p in mix])
+    ex = encode(tok, [p.prompt() for p in mix], targets)
     train(model, ex, tok.pad_token_id, train_config, progress=progress)
     return model, tok
 
@@ -169,10 +177,14 @@ def build_base(
     config: TinyConfig = TinyConfig(),
     seed: int = 0,
     progress: Progress | None = None,
+    named: Sequence[str] = BASE_SKILLS,
 ) -> Path:
-    """A tiny base pre-trained on the general reading task over every registered skill."""
+    """A tiny base pre-trained on the general reading task over every registered skill, naming
+    the quantities of the ``named`` skills (see :data:`experts.lora.data.BASE_SKILLS`)."""
     mix = [p for i, s in enumerate(SKILLS) for p in make_pairs([s], n, seed=seed * 100 + i)]
-    model, tok = pretrain_base(mix, config, TrainConfig(steps=steps, seed=seed), progress)
+    model, tok = pretrain_base(
+        mix, config, TrainConfig(steps=steps, seed=seed), progress, named=named
+    )
     return save_model(model, tok, out, config)
 
 

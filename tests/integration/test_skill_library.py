@@ -263,7 +263,7 @@ def test_variable_names_are_whole_tokens_and_round_trip():
     from experts.lora.data import target_words
 
     words = target_words()
-    assert {"V", "V_dot", "T_in", "T_out", "q", "?"} <= set(words)
+    assert {"V", "V_dot", "T_in", "T_out", "q"} <= set(words)
     pairs = make_pairs(["fluid_flow", "pumps"], 10, seed=5)
     tok = train_tokenizer([p.prompt() + p.target for p in pairs], vocab_size=400, words=words)
     for p in pairs:
@@ -276,32 +276,46 @@ def test_variable_names_are_whole_tokens_and_round_trip():
 
     context = context_token_ids(tok, "fluid_flow")  # other skills' names: left to the base
     assert tok.convert_tokens_to_ids(" V_dot") in context
-    assert not {tok.convert_tokens_to_ids(w) for w in (" V", " Re", " q", " ?")} & context
+    assert not {tok.convert_tokens_to_ids(w) for w in (" V", " Re", " q")} & context
 
 
 def test_engine_is_the_teacher_and_the_judge():
     pairs = make_pairs(["fluid_flow", "heat_transfer"], 5, seed=3)
     for p in pairs:
         assert set(p.answers) == {"Re", "Q_dot"} and check_output(p.target, p)
-        first = p.target.split(" ; ")[0]
-        rest, _, name = first.partition(" = ")  # the student's order: value unit = name
-        value, unit = rest.split(" ", 1)
-        wrong = p.target.replace(first, f"{float(value) * 2:g} {unit} = {name}", 1)
-        assert not check_output(wrong, p)  # a misread number is caught by the engine
-        # the usual order (a teacher LLM's) reads the same
-        swapped = " ; ".join(
-            "{2} = {0}".format(*g.partition(" = ")) for g in p.target.split(" => ")[0].split(" ; ")
+        givens, _, questions = p.target.partition(" => ")
+        for part in givens.split(" ; "):  # every clause is copied from the text as written
+            assert part.rpartition(" = ")[0] in p.text
+        assert [q.rpartition(" = ")[2] for q in questions.split(" ; ")] == ["Re", "Q_dot"]
+        first = givens.split(" ; ")[0]
+        clause, _, name = first.rpartition(" = ")
+        value = next(w for w in clause.split() if w[0].isdigit())
+        wrong = p.target.replace(
+            first, clause.replace(value, f"{float(value) * 2:g}") + " = " + name
         )
-        assert check_output(swapped + " => " + p.target.split(" => ")[1], p)
+        assert not check_output(wrong, p)  # a misread number is caught by the engine
+        # bare quantities and the usual order (a teacher LLM's), bare target names, read the same
+        bare = []
+        for part in givens.split(" ; "):
+            words = part.rpartition(" = ")[0].split()
+            i = next(i for i, w in enumerate(words) if w[0].isdigit())
+            bare.append(f"{part.rpartition(' = ')[2]} = {words[i]} {words[i + 1]}")
+        assert check_output(" ; ".join(bare) + " => Re , Q_dot", p)
     placeholder = pairs[0].placeholder_target()
-    assert placeholder.count("= q") == 8 and placeholder.endswith("=> ? , ?")
+    assert placeholder.count("= q") == 10 and placeholder.endswith(" = q")  # 8 givens, 2 questions
     kept = pairs[0].placeholder_target(("fluid_flow",))
-    assert "= rho" in kept and "= cp" not in kept and kept.count("= q") == 4
-    assert kept.endswith("=> Re , ?")
+    assert "= rho" in kept and "= cp" not in kept and kept.count("= q") == 5
+    assert kept.partition(" => ")[2].endswith(" = Re ; " + placeholder.rpartition(" ; ")[2])
+    # a clause may hold other numbers: the quantity is the one in the variable's dimension
+    assert parse_output("at 20 degC the viscosity is 2 cP = mu => Re")[0] == {"mu": 0.002}
     with pytest.raises(ValueError, match="not a given of a known variable: 'velocity = 3 m/s'"):
         parse_output("velocity = 3 m/s => Re")
     with pytest.raises(ValueError, match="bad quantity '3 zorks/s' for V"):
         parse_output("V = 3 zorks/s => Re")
+    with pytest.raises(ValueError, match="bad quantity 'it flows fast' for V: no number"):
+        parse_output("it flows fast = V => Re")
+    with pytest.raises(ValueError, match="unknown targets"):
+        parse_output("V = 3 m/s => Find the speed. = speed")
     with pytest.raises(UnknownSkillError, match="unknown skill 'optics'"):
         make_pairs(["optics"], 1)
 
@@ -321,11 +335,21 @@ def test_router_routes_single_and_two_skill_texts(tmp_path):
     both = make_pairs(["fluid_flow", "heat_transfer"], 20, seed=60)
     routed2 = router.route(embed([p.text for p in both]))
     assert sum(set(w) == {"fluid_flow", "heat_transfer"} for w in routed2) >= 15, routed2[:3]
-    assert all(max(w.values()) == 1.0 for w in routed2)  # the strongest skill at full strength
+    assert all(set(w.values()) == {1.0} for w in routed2)  # kept skills at full strength
+    x2 = embed([both[0].text])
+    alpha = router.alphas(x2)[0]
+    prop = router.route(x2, strength="proportional")[0]
+    top = max(alpha)
+    assert prop == {
+        s: pytest.approx(float(a) / top) for s, a in zip(skills, alpha, strict=True) if s in prop
+    }
+    assert max(prop.values()) == 1.0 and min(prop.values()) < 1.0
     router.save(tmp_path / "r")
     again = Router.load(tmp_path / "r")
     x = embed([test[0].text])
-    assert (again.alphas(x) == router.alphas(x)).all()
+    assert (again.alphas(x) == router.alphas(x)).all() and again.strength == "full"
+    with pytest.raises(ValueError, match="router strength must be one of"):
+        Router(skills, strength="loud")
     with pytest.raises(UnknownSkillError):
         router.fit(x, [("optics",)])
     with pytest.raises(FileNotFoundError, match="no trained router"):
@@ -350,7 +374,8 @@ def test_teacher_outputs_are_kept_only_when_the_engine_verifies_them():
     from tests.support.openai_server import ScriptedOpenAIServer
 
     pairs = make_pairs(["pumps"], 2, seed=4)
-    hallucinated = pairs[1].target.replace("=> W_shaft", "").rstrip() + " ; eta = 99 % => W_shaft"
+    givens, _, questions = pairs[1].target.partition(" => ")
+    hallucinated = f"{givens} ; eta = 99 % => {questions}"  # a second, made-up efficiency
     with ScriptedOpenAIServer([pairs[0].target, hallucinated]) as srv:
         kept, rejected = teacher_pairs(pairs, OpenAIBackend(srv.base_url, "teacher", retries=0))
     assert [p.text for p in kept] == [pairs[0].text] and rejected == 1
@@ -531,3 +556,24 @@ def test_sdk_registers_the_library_as_a_lazy_expert(peoa_env, base, tmp_path):
     ans = a.solve(text)
     assert expert._expert is not None
     assert any(e.node == "expert:lora" for e in ans.trace)
+
+
+def test_base_skills_are_known_and_never_adapter_skills(tmp_path):
+    from dataclasses import replace
+
+    from experts.lora.data import BASE_SKILLS
+    from experts.lora.experiment import ExperimentConfig, run_experiment
+    from experts.lora.service import pretrain_base
+    from experts.lora.tiny import TinyConfig
+
+    assert set(BASE_SKILLS) == {"ideal_gas", "cstr"}
+    for s in BASE_SKILLS:  # real skills: the engine solves their pairs
+        assert all(check_output(p.target, p) for p in make_pairs([s], 5, seed=2))
+    cfg = replace(ExperimentConfig.quick(), base_skills=("pumps", "cstr"))
+    with pytest.raises(ValueError, match=r"\['pumps'\] are both base skills and adapter skills"):
+        run_experiment(tmp_path / "x", cfg)
+    assert not (tmp_path / "x").exists()  # refused before anything was written
+    with pytest.raises(UnknownSkillError, match="optics"):
+        pretrain_base(
+            make_pairs(["pumps"], 2), TinyConfig(), TrainConfig(steps=1), named=["optics"]
+        )
