@@ -389,7 +389,8 @@ def make_pairs(skills: Sequence[str], n: int, seed: int = 0) -> list[Pair]:
             (g.var, rng.choice(g.phrases).format(q=f"{v} {u}")) for d in drawn if d for g, v, u in d
         ]
         rng.shuffle(givens)
-        givens[0] = (givens[0][0], givens[0][1][0].upper() + givens[0][1][1:])
+        first, clause = givens[0]
+        givens[0] = (first, clause[:1].upper() + clause[1:])  # the text's first clause
         opener = rng.choice(specs[0].openers)
         questions = [(t, rng.choice(s.questions[t])) for s in specs for t in s.targets]
         text = f"{opener} {'; '.join(c for _, c in givens)}. " + " ".join(q for _, q in questions)
@@ -427,7 +428,7 @@ def parse_output(line: str) -> tuple[dict[str, float], list[str]]:
         knowns[name] = _clause_value(clause, name)
     targets = []
     for part in targets_text.split(";"):
-        named = part.rpartition("=")[2] if "=" in part else part
+        named = part.rpartition("=")[2]  # the whole part when it has no "="
         targets += [t.strip() for t in named.split(",") if t.strip()]
     if not targets or any(t not in _VARS for t in targets):
         raise ValueError(f"unknown targets in {targets_text.strip()!r}")

@@ -2,7 +2,7 @@
 
 It reads the problem text, routes it to skill weights (the trained router, or fixed weights),
 activates the cached composition, and asks the model for the structured problem line
-(``value unit = name ; … => targets``). The engine solves that line, so what the adapter
+(``clause = name ; … => question = target``). The engine solves that line, so what the adapter
 contributes is understanding, and every number it claims is computed exactly from what it read.
 """
 

@@ -5,9 +5,9 @@
 ``strength="full"``, the default) or in proportion to α (``"proportional"``: the largest at 1).
 Adapters are trained at strength 1, and measured, a weaker second adapter loses its names to the
 stronger one: two-skill accuracy 0.78 at weights (1, 1) against 0 at (1, 0.8)
-(docs/BENCHMARKS.md). Trained from
-labelled subtasks (a text and the skills it needs). Without a trained router, :func:`lorahub_search`
-finds α gradient-free from a few solved examples (LoraHub, arXiv 2307.13269).
+(docs/BENCHMARKS.md). Trained from labelled subtasks (a text and the skills it needs). Without a
+trained router, :func:`lorahub_search` finds α gradient-free from a few solved examples
+(LoraHub, arXiv 2307.13269).
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ from experts.errors import UnknownSkillError
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 STRENGTHS = ("full", "proportional")
+
+
+def _checked_strength(strength: str) -> str:
+    if strength not in STRENGTHS:
+        raise ValueError(f"router strength must be one of {STRENGTHS}, got {strength!r}")
+    return strength
 
 
 class Router:
@@ -57,9 +63,7 @@ class Router:
             raise ValueError(
                 f"bad router settings temperature={temperature} top_k={top_k} min_weight={min_weight}"
             )
-        if strength not in STRENGTHS:
-            raise ValueError(f"router strength must be one of {STRENGTHS}, got {strength!r}")
-        self.strength = strength
+        self.strength = _checked_strength(strength)
         self.skills = list(skills)
         self.dim, self.hidden = dim, hidden
         self.temperature, self.top_k, self.min_weight = temperature, top_k, min_weight
@@ -112,9 +116,7 @@ class Router:
         """Composition weights from one α row: the top-k skills whose α is at least
         ``min_weight`` of the largest, at weight 1 or α / largest (``strength``, default the
         router's)."""
-        strength = strength or self.strength
-        if strength not in STRENGTHS:
-            raise ValueError(f"router strength must be one of {STRENGTHS}, got {strength!r}")
+        strength = _checked_strength(strength or self.strength)
         order = np.argsort(-alpha)[: self.top_k]
         top = float(alpha[order[0]])
         out = {self.skills[i]: float(alpha[i]) / top for i in order}

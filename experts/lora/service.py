@@ -131,10 +131,7 @@ def pretrain_base(
     """A tokenizer trained on ``mix`` and a tiny model pre-trained on its general reading task:
     copy each clause and question, naming the quantities of the ``named`` skills and writing
     ``q`` for every other."""
-    keep = tuple(named)
-    for s in keep:
-        get_skill(s)
-    targets = [p.placeholder_target(keep) for p in mix]
+    targets = [p.placeholder_target(tuple(named)) for p in mix]  # an unknown skill raises here
     tok = train_tokenizer(
         [p.prompt() + p.target for p in mix] + targets, config.vocab_size, words=target_words()
     )
